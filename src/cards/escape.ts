@@ -1,17 +1,15 @@
 /**
- * User text placed in a card must stay text: no markdown links or emphasis, no <at> mentions, and no
- * `${…}` that a later templating pass could evaluate. Teams renders TextBlock markdown, so we neutralise it.
+ * User and remote text placed in a card must stay text. Teams renders a TextBlock's markdown, and a card may be
+ * expanded by a template again, so three things are defused, invisibly: markdown links (`](` gets a zero-width
+ * space), `<at>` mention tags (removed), and `${` template expressions (a zero-width space after `$`).
+ * Backslash escapes are not used: Teams shows the backslashes.
  */
-const MARKDOWN_SPECIALS = /([\\`*_[\]()#>!|~])/g;
-
 export function escapeCardText(text: string, maxLength = 2000): string {
   const clipped = text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
   return clipped
     .replace(/\$\{/g, '$\u200b{')
-    .replace(/<\/?at>/gi, '')
-    .replace(/</g, '\u2039')
-    .replace(/>/g, '\u203a')
-    .replace(MARKDOWN_SPECIALS, '\\$1');
+    .replace(/<\/?at\b[^>]*>/gi, '')
+    .replace(/\]\s*\(/g, ']\u200b(');
 }
 
 /** For text shown verbatim in a monospace block (raw server replies, records): only template expressions are defused. */
