@@ -1,10 +1,22 @@
 import { parseRequest } from '../analyzers/intent';
+import type { ParsedRequest } from '../model/intent';
 import { textReply, type Reply } from '../model/reply';
 import { HANDLERS } from './handlers';
 import type { Services } from './services';
+import { admitTenant, refusalReply } from './tenant-gate';
 import type { ConversationMemory, TurnInput } from './turn';
 
+/** Small talk is not a question to follow up on, and a 28 KB paste has no place in conversation state. */
+const NOT_REMEMBERED = new Set(['thanks', 'help', 'unknown']);
+
+function remember(memory: ConversationMemory, request: ParsedRequest): ConversationMemory {
+  if (NOT_REMEMBERED.has(request.intent)) return memory;
+  return { ...memory, lastRequest: { ...request, pasted: null } };
+}
+
 export interface Answer {
+  /** What the parser understood (the CLI prints it; the bot does not need it). */
+  readonly request: ParsedRequest;
   readonly replies: readonly Reply[];
   readonly memory: ConversationMemory;
 }
@@ -18,6 +30,12 @@ export async function respond(turn: TurnInput, memory: ConversationMemory, servi
   const text = [turn.text, ...pasted].filter((part) => part.trim().length > 0).join('\n\n');
   const request = parseRequest(text, { now: turn.now, timeZone: turn.timeZone ?? 'UTC', previous: memory.lastRequest });
   const notices = turn.notices.map(textReply);
+  const admitted = admitTenant(services, turn.conversation.tenantId);
+  if (admitted.kind === 'refused') {
+    // Refused before any handler runs, so no Graph, Exchange, DNS or SMTP call is made for a stranger's tenant.
+    services.log.warn({ tenantId: admitted.tenantId, conversationKind: turn.conversation.kind, intent: request.intent }, 'refused a turn from a tenant this bot does not serve');
+    return { request, replies: [refusalReply(admitted.tenantId)], memory };
+  }
   let reply: Reply;
   try {
     reply = await HANDLERS[request.intent](request, turn, services);
@@ -26,5 +44,5 @@ export async function respond(turn: TurnInput, memory: ConversationMemory, servi
     services.log.error({ err: error, intent: request.intent }, 'handler failed');
     reply = textReply('Sorry, something went wrong while answering that. The error was logged; please try again.');
   }
-  return { replies: [reply, ...notices], memory: { ...memory, lastRequest: request } };
+  return { request, replies: [reply, ...notices], memory: remember(memory, request) };
 }

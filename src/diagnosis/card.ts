@@ -12,8 +12,11 @@ const SOURCE_LABELS: Record<string, string> = {
   'service-health': 'Health', 'message-trace': 'Trace', 'ndr-knowledge': 'NDR code', 'exchange-config': 'Exchange', directory: 'Directory', dns: 'DNS', quarantine: 'Quarantine',
 };
 
-/** The card verb the quarantine workflow answers for "Request release". */
-export const REQUEST_RELEASE_VERB = 'quarantine.requestRelease';
+/**
+ * "Request release" posts `release <identity>` as the user: the quarantine capability answers with the message's
+ * own card, which asks for the reason and sends the request to the approvers.
+ */
+export const releaseQuestion = (quarantineIdentity: string) => `release ${quarantineIdentity}`;
 
 /** Cards stay far below Teams' 28 KB limit: evidence and steps are capped, the rest is in the export. */
 const MAX_EVIDENCE = 10;
@@ -31,9 +34,8 @@ export function diagnosisCard(finding: Finding, question: string): AdaptiveCardJ
     nextSteps: finding.nextSteps.slice(0, 6).map((step, index) => ({ number: index + 1, text: text(step) })),
     evidence: finding.evidence.slice(0, MAX_EVIDENCE).map((item) => ({ source: SOURCE_LABELS[item.source] ?? item.source, fact: text(item.fact) })),
     sourceFailures: finding.sourceFailures.slice(0, 5).map((failure) => ({ what: text(failure.what), advice: text(failure.advice) })),
-    asks: finding.actions.flatMap((action) => (action.kind === 'ask' ? [{ title: action.title, question: action.question }] : [])),
-    releases: finding.actions.flatMap((action) =>
-      action.kind === 'request-release' ? [{ title: action.title, verb: REQUEST_RELEASE_VERB, quarantineIdentity: action.quarantineIdentity }] : [],
+    asks: finding.actions.map((action) =>
+      action.kind === 'ask' ? { title: action.title, question: action.question } : { title: action.title, question: releaseQuestion(action.quarantineIdentity) },
     ),
   });
 }

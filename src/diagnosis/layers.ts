@@ -200,17 +200,27 @@ async function explainFailure(story: Extract<DeliveryStory, { outcome: 'failed' 
   });
 }
 
-async function explainJunk(message: TraceMessage, scl: number | null, delivered: boolean, context: LayerContext): Promise<LayerVerdict> {
+/** SPF problems that make every receiver's SPF check fail (permerror), so the sender's mail looks spoofed. */
+const SPF_PERMERROR = new Set(['spf.multiple-records', 'spf.syntax', 'spf.too-many-lookups', 'spf.void-lookups']);
+
+/** Exchange Online's default bulk threshold: BCL at or above it is treated as bulk. */
+const BULK_THRESHOLD = 7;
+
+async function explainJunk(message: TraceMessage, levels: { at: string; scl: number | null; bcl: number | null }, delivered: boolean, context: LayerContext): Promise<LayerVerdict> {
   const sendingDomain = domainOf(message.senderAddress);
   const audit = isOurs(message.senderAddress, context) ? null : await context.dns.auditDomain(sendingDomain);
-  const sclFact: Evidence[] = scl !== null ? [{ fact: `Spam confidence level (SCL) ${scl}${scl >= 5 ? ': spam' : ''}`, source: 'message-trace', at: message.receivedDateTime }] : [];
-  const spfError = audit?.kind === 'ok' ? audit.value.findings.find((item) => item.code.startsWith('spf.') && item.severity === 'error') : undefined;
+  const { scl, bcl } = levels;
+  const levelFacts: Evidence[] = [
+    ...(scl !== null ? [{ fact: `Spam confidence level (SCL) ${scl}${scl >= 5 ? ': spam' : ''}`, source: 'message-trace' as const, at: message.receivedDateTime }] : []),
+    ...(bcl !== null ? [{ fact: `Bulk complaint level (BCL) ${bcl}${bcl >= BULK_THRESHOLD ? ': bulk mail over the default threshold' : ''}`, source: 'message-trace' as const, at: message.receivedDateTime }] : []),
+  ];
+  const spfError = audit?.kind === 'ok' ? audit.value.findings.find((item) => SPF_PERMERROR.has(item.code)) : undefined;
   if (audit?.kind === 'ok' && spfError) {
     return verdict({
       layer: 'spf',
       rootCause: `Mail from ${sendingDomain} is junked because ${sendingDomain}'s SPF is broken (${spfError.message.replace(/\.$/, '')}), so SPF fails with permerror and the message looks spoofed.`,
       confidence: 'high',
-      evidence: [...sclFact, ...auditEvidence(audit.value)],
+      evidence: [...levelFacts, ...auditEvidence(audit.value)],
       nextSteps: [
         `Ask ${sendingDomain}'s administrator to fix their SPF: ${spfError.fix ?? 'publish one valid SPF record'}.`,
         `Meanwhile, if the sender is trusted, add ${sendingDomain} to the Tenant Allow/Block List (spoofed senders) rather than a transport-rule bypass.`,
@@ -219,16 +229,20 @@ async function explainJunk(message: TraceMessage, scl: number | null, delivered:
       actions: [{ kind: 'ask', title: `Check ${sendingDomain}'s DNS`, question: `check spf for ${sendingDomain}` }],
     });
   }
+  const bulk = bcl !== null && bcl >= BULK_THRESHOLD;
+  const levelsText = [scl !== null ? `SCL ${scl}` : null, bcl !== null ? `BCL ${bcl}` : null].filter(Boolean).join(', ');
+  const why = bulk ? "it is bulk mail above the anti-spam policy's bulk threshold" : 'the content filter rated it as spam';
   return verdict({
     layer: delivered ? 'delivered' : 'reputation',
     rootCause: delivered
-      ? `Delivered at ${hhmm(message.receivedDateTime)} to the Junk Email folder${scl !== null ? ` (SCL ${scl})` : ''}: the content filter rated it as spam.`
-      : `Exchange Online Protection filtered the message from ${message.senderAddress} as spam${scl !== null ? ` (SCL ${scl})` : ''}.`,
-    confidence: 'medium',
-    evidence: [...sclFact, ...(audit?.kind === 'ok' ? auditEvidence(audit.value) : [])],
+      ? `Delivered at ${hhmm(levels.at)} to the Junk Email folder${levelsText ? ` (${levelsText})` : ''}: ${why}.`
+      : `Exchange Online Protection filtered the message from ${message.senderAddress} as spam${levelsText ? ` (${levelsText})` : ''}: ${why}.`,
+    confidence: levelFacts.length > 0 ? 'high' : 'medium',
+    evidence: [...levelFacts, ...(audit?.kind === 'ok' ? auditEvidence(audit.value) : [])],
     nextSteps: [
-      'Open the message headers (X-Forefront-Antispam-Report) and paste them here to see the verdict details.',
-      'If it is legitimate, report it to Microsoft as not junk (Submissions) and consider an allow entry for the sender.',
+      ...(bulk ? [`If the user wants this newsletter, raise the bulk threshold in the anti-spam policy, or allow ${sendingDomain} for this user (Safe Senders).`] : []),
+      'Paste the message headers (X-Forefront-Antispam-Report) here to see every verdict in detail.',
+      'If it is legitimate, report it to Microsoft as not junk (Submissions).',
     ],
     sourceFailures: audit ? dnsFailure(audit) : [],
   });
@@ -266,9 +280,9 @@ export async function explainReading(reading: DeliveryReading, message: TraceMes
     case 'quarantined':
       return explainQuarantine(story, message, context);
     case 'junked':
-      return explainJunk(message, story.scl, false, context);
+      return explainJunk(message, story, false, context);
     case 'delivered':
-      if (story.folder === 'junk') return explainJunk(message, story.scl, true, context);
+      if (story.folder === 'junk') return explainJunk(message, story, true, context);
       return verdict({
         layer: 'delivered',
         rootCause: `Delivered to ${message.recipientAddress}${story.folder === 'inbox' ? "'s inbox" : ''} at ${hhmm(story.at)}.`,

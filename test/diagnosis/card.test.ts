@@ -1,4 +1,4 @@
-import { diagnosisCard, diagnosisText, REQUEST_RELEASE_VERB } from '../../src/diagnosis/card';
+import { diagnosisCard, diagnosisText } from '../../src/diagnosis/card';
 import type { Finding } from '../../src/diagnosis/finding';
 import { cardText } from '../support/bot-harness';
 import { cardProblems } from '../support/cards';
@@ -28,9 +28,9 @@ describe('the diagnosis card', () => {
     expect(text).toContain('EX123456');
     expect(text).toContain('1. Request its release.');
     expect(text).toContain('timed out');
-    const actions = (card as { actions: { type: string; verb?: string; data?: unknown }[] }).actions;
-    expect(actions.map((action) => action.type)).toEqual(['Action.Submit', 'Action.Execute']);
-    expect(actions[1]).toMatchObject({ verb: REQUEST_RELEASE_VERB, data: { quarantineIdentity: 'abc\\def' } });
+    const actions = (card as unknown as { actions: { type: string; title: string; data?: unknown }[] }).actions;
+    expect(actions.map((action) => action.title)).toEqual(['Check litware.com', 'Request release']);
+    expect(actions[1]).toMatchObject({ type: 'Action.Submit', data: { msteams: { type: 'imBack', value: 'release abc\\def' } } });
   });
 
   it('leaves out the health banner, the summary and the buttons when there are none', () => {

@@ -29,7 +29,7 @@ describe('reading message trace events', () => {
       event(junked.id, '2026-11-20T14:40:00Z', 'Spam', 'SCL=6 content filter verdict SPM'),
       event(junked.id, '2026-11-20T14:41:00Z', 'Deliver', 'The message was delivered to the Junk Email folder.'),
     ]);
-    expect(story).toEqual({ outcome: 'delivered', at: '2026-11-20T14:41:00Z', folder: 'junk', scl: 6 });
+    expect(story).toEqual({ outcome: 'delivered', at: '2026-11-20T14:41:00Z', folder: 'junk', scl: 6, bcl: null });
   });
 
   it('quarantined as phish', () => {

@@ -15,7 +15,7 @@ export type QuarantineVerdict = 'high-confidence-phish' | 'phish' | 'malware' | 
 
 /** What happened to one message for one recipient, read from its trace events. */
 export type DeliveryStory =
-  | { readonly outcome: 'delivered'; readonly at: string; readonly folder: 'inbox' | 'junk' | 'unknown'; readonly scl: number | null }
+  | { readonly outcome: 'delivered'; readonly at: string; readonly folder: 'inbox' | 'junk' | 'unknown'; readonly scl: number | null; readonly bcl: number | null }
   | {
       readonly outcome: 'failed';
       readonly at: string;
@@ -35,7 +35,7 @@ export type DeliveryStory =
       readonly remoteHost: string | null;
     }
   | { readonly outcome: 'quarantined'; readonly at: string; readonly verdict: QuarantineVerdict; readonly rule: string | null; readonly scl: number | null }
-  | { readonly outcome: 'junked'; readonly at: string; readonly scl: number | null }
+  | { readonly outcome: 'junked'; readonly at: string; readonly scl: number | null; readonly bcl: number | null }
   | { readonly outcome: 'dropped'; readonly at: string; readonly diagnostic: string }
   | { readonly outcome: 'expanded'; readonly at: string }
   | { readonly outcome: 'pending'; readonly since: string }
@@ -60,11 +60,13 @@ function codesOf(text: string): { status: string | null; replyCode: number | nul
   return { status: status ? formatStatusCode(status) : null, replyCode: reply ? Number(reply[1]) : null };
 }
 
-function sclOf(events: readonly TraceEvent[]): number | null {
+/** The spam (SCL, -1…9) or bulk (BCL, 0…9) confidence level from an event's data or its text. */
+function levelOf(events: readonly TraceEvent[], name: 'SCL' | 'BCL'): number | null {
+  const inText = new RegExp(`\\b${name}[=: ]+(-?\\d)\\b`, 'i');
   for (const event of events) {
     const mep = readMep(event.data);
-    const fromData = mep.get('SCL') ?? mep.get('Scl');
-    const fromText = /\bSCL[=: ]+(-?\d)\b/i.exec(event.description)?.[1];
+    const fromData = mep.get(name);
+    const fromText = inText.exec(event.description)?.[1];
     const value = fromData ?? fromText;
     if (value !== undefined && /^-?\d$/.test(value)) return Number(value);
   }
@@ -145,17 +147,18 @@ function storyOf(message: TraceMessage, events: readonly TraceEvent[]): Delivery
       at: quarantine?.dateTime ?? message.receivedDateTime,
       verdict: verdictOf(related.length > 0 ? related : events),
       rule: ruleEvent ? ruleNameOf(ruleEvent) : null,
-      scl: sclOf(events),
+      scl: levelOf(events, 'SCL'),
     };
   }
   const delivery = last(events.filter((event) => eventIs(event, 'Deliver')));
   if (delivery) {
     const folder = readMep(delivery.data).get('DeliveryFolder') ?? delivery.description;
     const junk = /junk/i.test(folder);
-    return { outcome: 'delivered', at: delivery.dateTime, folder: junk ? 'junk' : /inbox|successfully delivered/i.test(folder) ? 'inbox' : 'unknown', scl: sclOf(events) };
+    const where = junk ? 'junk' : /inbox|successfully delivered/i.test(folder) ? 'inbox' : 'unknown';
+    return { outcome: 'delivered', at: delivery.dateTime, folder: where, scl: levelOf(events, 'SCL'), bcl: levelOf(events, 'BCL') };
   }
   const sent = last(events.filter((event) => eventIs(event, 'Send', 'Send external', 'Transfer')));
-  if (sent && traceStatusOf(message) === 'delivered') return { outcome: 'delivered', at: sent.dateTime, folder: 'unknown', scl: sclOf(events) };
+  if (sent && traceStatusOf(message) === 'delivered') return { outcome: 'delivered', at: sent.dateTime, folder: 'unknown', scl: levelOf(events, 'SCL'), bcl: levelOf(events, 'BCL') };
   const deferrals = events.filter((event) => eventIs(event, 'Defer'));
   if (deferrals.length > 0) {
     const latest = last(deferrals);
@@ -175,11 +178,11 @@ function storyOf(message: TraceMessage, events: readonly TraceEvent[]): Delivery
   }
   const drop = last(events.filter((event) => eventIs(event, 'Drop')));
   if (drop) return { outcome: 'dropped', at: drop.dateTime, diagnostic: drop.description };
-  if (traceStatusOf(message) === 'filteredAsSpam') return { outcome: 'junked', at: message.receivedDateTime, scl: sclOf(events) };
+  if (traceStatusOf(message) === 'filteredAsSpam') return { outcome: 'junked', at: message.receivedDateTime, scl: levelOf(events, 'SCL'), bcl: levelOf(events, 'BCL') };
   const expand = last(events.filter((event) => eventIs(event, 'Expand')));
   if (expand) return { outcome: 'expanded', at: expand.dateTime };
   const status = traceStatusOf(message);
   if (status === 'pending' || status === 'gettingStatus') return { outcome: 'pending', since: message.receivedDateTime };
-  if (status === 'delivered') return { outcome: 'delivered', at: message.receivedDateTime, folder: 'unknown', scl: sclOf(events) };
+  if (status === 'delivered') return { outcome: 'delivered', at: message.receivedDateTime, folder: 'unknown', scl: levelOf(events, 'SCL'), bcl: levelOf(events, 'BCL') };
   return { outcome: 'unknown' };
 }

@@ -1,0 +1,33 @@
+import { explainCode } from '../../analyzers/ndr';
+import { dnsEvidenceFrom, tenantEvidenceFrom } from '../../diagnosis/adapters';
+import { diagnosisCard, diagnosisText } from '../../diagnosis/card';
+import type { CodeAdvice } from '../../diagnosis/layers';
+import { diagnose } from '../../diagnosis/runbook';
+import { cardReply, textReply } from '../../model/reply';
+import { explainFailure } from '../../sources/tenant';
+import type { Handler } from '../handler';
+
+const codeAdvice = (status: string): CodeAdvice | null => {
+  const known = explainCode(status);
+  return known ? { title: known.explanation.title, fixSteps: known.explanation.fixSteps } : null;
+};
+
+/** "Why did mail to X bounce?": the runbook over this conversation's tenant, answered with one card. */
+export const answerTrace: Handler = async (request, turn, services) => {
+  if (request.senders.length === 0 && request.recipients.length === 0 && !request.messageId) {
+    return textReply(
+      'Which message do you mean? Tell me the recipient or the sender, for example "why did mail to bob@contoso.com bounce?" or "did alex@contoso.com get mail from billing@litware.com today?".',
+    );
+  }
+  const clients = services.tenants.forTenant(turn.conversation.tenantId);
+  if (clients.kind !== 'ok') {
+    const reason = clients.kind === 'failed' ? explainFailure(clients.reason) : null;
+    services.log.warn({ tenantId: turn.conversation.tenantId }, 'trace asked for a tenant that is not configured');
+    return textReply(`${reason?.summary ?? 'This tenant is not configured.'} ${reason?.advice ?? ''}`.trim());
+  }
+  const finding = await diagnose(
+    { symptom: request.symptom, senders: request.senders, recipients: request.recipients, messageId: request.messageId, window: request.window },
+    { tenant: tenantEvidenceFrom(clients.value), dns: dnsEvidenceFrom(services.dns, services.now), now: turn.now, codeAdvice },
+  );
+  return cardReply(diagnosisCard(finding, turn.text.slice(0, 200)), diagnosisText(finding), finding);
+};
