@@ -1,10 +1,40 @@
+import { hostname } from 'node:os';
 import type { Services } from './assistant/services';
 import type { Config } from './config';
+import { tenantConnectivity, type ConnectivityServices } from './diagnosis/connectivity';
+import { createEvidenceServices } from './evidence';
 import { createLogger, type Logger } from './log';
+import { createQuarantineServices, ExchangeQuarantineGateway, GraphGroupMembership } from './quarantine';
+import { createDnsResolver } from './sources/dns';
+import { createSmtpProber } from './sources/smtp';
+import { createQuarantineStores } from './sources/storage';
+import { TenantDirectory, tenantProfilesFromConfig } from './sources/tenant';
 
 /** The composition root: the one place that turns configuration into real sources (DNS, Graph, storage). */
 export function createServices(config: Config, log: Logger = loggerFor(config)): Services {
-  return { config, log, now: () => new Date() };
+  const stores = createQuarantineStores(config);
+  if (stores.kind === 'memory') log.warn('no STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL: release requests and the audit log are kept in memory and lost on restart');
+  // One directory of configured tenants (token caches, circuits) for every capability that calls Graph or Exchange.
+  const tenants = new TenantDirectory(tenantProfilesFromConfig(config));
+  const hasTenants = tenants.tenantIds().length > 0;
+  const quarantine = createQuarantineServices(config, {
+    requests: stores.requests,
+    audit: stores.audit,
+    gateway: hasTenants ? new ExchangeQuarantineGateway(tenants) : null,
+    groups: hasTenants ? new GraphGroupMembership(tenants) : null,
+    credentialedTenantIds: tenants.tenantIds(),
+  });
+  const dns = createDnsResolver({ servers: config.DNS_SERVERS, timeoutMs: config.DNS_TIMEOUT_MS });
+  const connectivity: ConnectivityServices = {
+    smtp: createSmtpProber({ timeoutMs: config.SMTP_TIMEOUT_MS, heloName: config.SMTP_HELO_NAME ?? hostname() }),
+    // Connector rows and the test mailbox come from the conversation's own tenant, never another's.
+    tenant: (tenantId) => {
+      const clients = tenants.forTenant(tenantId);
+      return clients.kind === 'ok' ? tenantConnectivity(clients.value, { dns, now: () => new Date() }) : null;
+    },
+  };
+  const evidence = createEvidenceServices(config, log);
+  return { config, log, now: () => new Date(), tenants, quarantine, connectivity, dns, evidence };
 }
 
 export function loggerFor(config: Config): Logger {

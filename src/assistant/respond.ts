@@ -1,6 +1,8 @@
 import { parseRequest } from '../analyzers/intent';
+import { newCaseId, opensCase, withEvidence } from '../evidence/answer';
 import type { ParsedRequest } from '../model/intent';
 import { textReply, type Reply } from '../model/reply';
+import { recordTurn } from '../ops/telemetry';
 import { HANDLERS } from './handlers';
 import type { Services } from './services';
 import { admitTenant, refusalReply } from './tenant-gate';
@@ -37,12 +39,19 @@ export async function respond(turn: TurnInput, memory: ConversationMemory, servi
     return { request, replies: [refusalReply(admitted.tenantId)], memory };
   }
   let reply: Reply;
+  const started = performance.now();
   try {
     reply = await HANDLERS[request.intent](request, turn, services);
+    recordTurn(request.intent, performance.now() - started, 'ok');
   } catch (error) {
     // A handler bug must not become a stack trace in the chat; the log keeps the detail.
     services.log.error({ err: error, intent: request.intent }, 'handler failed');
+    recordTurn(request.intent, performance.now() - started, 'error');
     reply = textReply('Sorry, something went wrong while answering that. The error was logged; please try again.');
   }
-  return { request, replies: [reply, ...notices], memory: remember(memory, request) };
+  // The first real question opens the conversation's case; "Copy for ticket" and the case log hang off it.
+  const caseId = memory.caseId ?? (opensCase(request) ? newCaseId(turn.now) : null);
+  reply = await withEvidence({ request, reply, turn, caseId }, services);
+  const remembered = remember(memory, request);
+  return { request, replies: [reply, ...notices], memory: caseId ? { ...remembered, caseId } : remembered };
 }

@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { ConversationKind, ConversationRef, Actor, TurnInput } from '../assistant/turn';
+import type { ReadAttachments } from './attachments';
 
 /** Teams delivers at most ~28 KB of text in a message; anything longer is cut with a notice, never dropped silently. */
 export const MAX_TEXT_CHARS = 28 * 1024;
@@ -28,17 +29,19 @@ export function isAddressedToBot(activity: Partial<Activity>): boolean {
   );
 }
 
-export function turnInputOf(activity: Partial<Activity>, now: Date): TurnInput {
-  const raw = activity.text ?? '';
+/** `files` are the activity's attachments already read by `readTextAttachments` (it downloads, so it is async). */
+export function turnInputOf(activity: Partial<Activity>, now: Date, files?: ReadAttachments): TurnInput {
+  const raw = typeof activity.text === 'string' ? activity.text : '';
   const notices: string[] = [];
   let text = raw;
   if (raw.length > MAX_TEXT_CHARS) {
     text = raw.slice(0, MAX_TEXT_CHARS);
     notices.push(`Your message was ${Math.round(raw.length / 1024)} KB; I read the first 28 KB of it.`);
   }
+  notices.push(...(files?.notices ?? []));
   return {
     text,
-    attachments: [],
+    attachments: files?.attachments ?? [],
     notices,
     actor: actorOf(activity),
     conversation: conversationOf(activity),

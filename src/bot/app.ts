@@ -5,8 +5,11 @@ import { respond } from '../assistant/respond';
 import type { Services } from '../assistant/services';
 import type { ConversationMemory } from '../assistant/turn';
 import { renderCard } from '../cards/render';
+import { uploadAcceptedExport, type FileConsentAnswer } from '../evidence/file-consent';
 import type { Reply } from '../model/reply';
+import { admitTenant } from '../assistant/tenant-gate';
 import { actorOf, conversationOf, isAddressedToBot, turnInputOf } from './activity';
+import { readTextAttachments, type AttachmentReaderOptions } from './attachments';
 
 interface ConversationScope {
   memory?: ConversationMemory;
@@ -19,6 +22,8 @@ export interface BotOptions {
   readonly storage?: Storage;
   /** After this long without an answer, a "looking into it" card is posted and later updated in place. */
   readonly placeholderAfterMs?: number;
+  /** How attached .eml/.txt files are downloaded (default: https only, 1 MB); tests point it at 127.0.0.1. */
+  readonly attachments?: AttachmentReaderOptions;
 }
 
 export function activityOf(reply: Reply): Partial<Activity> {
@@ -51,7 +56,7 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard('help', { intro, examples: [] }))] });
   });
 
-  app.adaptiveCards.actionExecute(/^.+$/, async (context, _state, data) => {
+  app.adaptiveCards.actionExecute(/^.+$/, async (context, state, data) => {
     const value = context.activity.value as { action?: { verb?: string }; trigger?: string } | undefined;
     const input: ActionInput = {
       verb: value?.action?.verb ?? '',
@@ -60,9 +65,37 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
       conversation: conversationOf(context.activity),
       trigger: value?.trigger === 'automatic' ? 'automatic' : 'manual',
       now: services.now(),
+      caseId: state.conversation.memory?.caseId ?? null,
     };
     const result = await handleAction(input, services);
+    // A file consent card (or any attachment an action offers) is a message of its own; the invoke answer is the text.
+    if (result.kind === 'message' && result.attachments?.length) await context.sendActivity({ attachments: [...result.attachments] });
+    if (result.kind === 'card' && !('refresh' in result.card)) {
+      // A card without `refresh` is one person's view. teams-ai switches a route to REPLACE_FOR_ALL the first time
+      // any card with `refresh` is returned and keeps that for every later invoke (the flag lives in a closure in
+      // AdaptiveCards.actionExecute), which would show one approver's buttons to everyone. Answering the invoke
+      // ourselves keeps a personal view personal; teams-ai then sends nothing more.
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card } },
+      });
+    }
     return result.kind === 'card' ? result.card : result.text;
+  });
+
+  // Personal chat exports: Teams asked the person; on "Allow" the file goes to the upload URL Teams gave us.
+  app.fileConsentAccept(async (context, state, response) => {
+    const outcome = await uploadAcceptedExport(response as FileConsentAnswer, {
+      tenantId: conversationOf(context.activity).tenantId,
+      conversationId: conversationOf(context.activity).id,
+      who: actorOf(context.activity),
+      caseId: state.conversation.memory?.caseId ?? null,
+      now: services.now(),
+    }, services);
+    await context.sendActivity(outcome.kind === 'uploaded' ? { attachments: [outcome.attachment] } : { text: outcome.text });
+  });
+  app.fileConsentDecline(async (context) => {
+    await context.sendActivity('OK, I did not save the export. The button still works if you change your mind.');
   });
 
   // The catch-all message route must be registered last: teams-ai runs the first route that matches.
@@ -70,7 +103,10 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
     if (!isAddressedToBot(context.activity)) return;
     if (!context.activity.text?.trim() && !context.activity.attachments?.length) return;
     await context.sendActivity({ type: ActivityTypes.Typing });
-    const turn = turnInputOf(context.activity, services.now());
+    // A tenant the bot does not serve is refused in respond(); nothing is downloaded on its behalf first.
+    const served = admitTenant(services, conversationOf(context.activity).tenantId).kind === 'served';
+    const files = served ? await readTextAttachments(context.activity.attachments, options.attachments) : undefined;
+    const turn = turnInputOf(context.activity, services.now(), files);
     const answering = respond(turn, state.conversation.memory ?? {}, services);
     const first = await Promise.race([answering, sleep(placeholderAfterMs)]);
     let placeholderId: string | undefined;

@@ -3,7 +3,7 @@ import { failed, ok, type Result } from '../model/result';
 import type { DnsResolver } from '../sources/dns';
 import { explainFailure, type TenantClients, type TenantFailure } from '../sources/tenant';
 import { auditDomain } from './domain';
-import type { DnsEvidence, Fetched, TenantEvidence } from './evidence';
+import type { DnsEvidence, Fetched, ServiceIssue, TenantEvidence } from './evidence';
 
 /** Turns a client failure into the two sentences the card shows ("what", and what to do about it). */
 function fetched<T, U>(what: string, result: Result<T, TenantFailure>, map: (value: T) => U): Fetched<U> {
@@ -13,11 +13,29 @@ function fetched<T, U>(what: string, result: Result<T, TenantFailure>, map: (val
   return failed({ what: `${what}: ${explained.summary}`, advice: explained.advice });
 }
 
+/**
+ * Service health changes over minutes, and every diagnosis starts with it: one read per tenant per minute keeps
+ * Graph calls per diagnosis at the message trace itself (1 + messages examined). Failures are not kept.
+ */
+const HEALTH_TTL_MS = 60_000;
+const healthCache = new WeakMap<TenantClients, { readAt: number; issues: Promise<Fetched<readonly ServiceIssue[]>> }>();
+
+function serviceIssuesOf(clients: TenantClients, now: number): Promise<Fetched<readonly ServiceIssue[]>> {
+  const cached = healthCache.get(clients);
+  if (cached && now - cached.readAt < HEALTH_TTL_MS) return cached.issues;
+  const issues = clients.graph.exchangeHealth().then((health) => fetched('Service health', health, (value) => value.activeIssues));
+  healthCache.set(clients, { readAt: now, issues });
+  void issues.then((result) => {
+    if (result.kind === 'failed' && healthCache.get(clients)?.issues === issues) healthCache.delete(clients);
+  });
+  return issues;
+}
+
 /** The runbook's view of one tenant, read through the production Graph and Exchange clients. */
-export function tenantEvidenceFrom(clients: TenantClients): TenantEvidence {
+export function tenantEvidenceFrom(clients: TenantClients, now: () => Date = () => new Date()): TenantEvidence {
   const { graph, exchange } = clients;
   return {
-    serviceIssues: async () => fetched('Service health', await graph.exchangeHealth(), (health) => health.activeIssues),
+    serviceIssues: () => serviceIssuesOf(clients, now().getTime()),
     traceMessages: async (query) =>
       fetched('Message trace', await graph.traceMessages({ ...query, window: { start: query.start, end: query.end } }), (list) =>
         list.rows.map((row): TraceMessage => ({ ...row, status: row.status })),

@@ -1,3 +1,5 @@
+import type { TraceMessage } from '../model/trace';
+
 /** The layers of the mail-flow runbook, in the words an Exchange admin uses. */
 export type Layer =
   | 'health' | 'recipient' | 'mailbox' | 'connector' | 'transport-rule' | 'spf' | 'dkim' | 'dmarc' | 'reputation'
@@ -47,4 +49,6 @@ export interface Finding {
   readonly health: readonly HealthNotice[];
   readonly sourceFailures: readonly SourceFailure[];
   readonly messagesExamined: number;
+  /** The message trace rows the runbook read, as Graph returned them: the "Export trace (CSV)" file. */
+  readonly traceRows?: readonly TraceMessage[];
 }

@@ -175,5 +175,6 @@ export async function diagnose(question: DiagnosisQuestion, context: DiagnosisCo
     health: notices,
     sourceFailures: [...failures, ...leading.sourceFailures],
     messagesExamined: examined.length,
+    traceRows: messages,
   };
 }

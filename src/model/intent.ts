@@ -34,7 +34,23 @@ export interface ParsedRequest {
   readonly pasted: string | null;
   /** Set when the request was completed from the conversation's previous question ("and yesterday?"). */
   readonly followUp: boolean;
+  /**
+   * Inbound (mail reaching us) or outbound (mail we send), when the question says or implies it: "check their SPF"
+   * after an outbound bounce means the recipient's domain. Optional: older stored requests lack it.
+   */
+  readonly direction?: Direction | null;
+  /**
+   * `window` split into the queries message trace accepts (≤ 10 days each, none starting more than 90 days ago),
+   * newest first. Empty when nothing of the window can be searched. Absent when there is no window.
+   */
+  readonly queryWindows?: readonly TimeWindow[];
+  /** Said to the person when `window` does not fit message trace's limits (split or partly too old); else null. */
+  readonly windowNote?: string | null;
+  /** Bare SMTP reply codes named without an enhanced code ("what does 550 mean?"): "550". */
+  readonly replyCodes?: readonly string[];
 }
+
+export type Direction = 'inbound' | 'outbound';
 
 export function emptyRequest(intent: IntentKind): ParsedRequest {
   return {

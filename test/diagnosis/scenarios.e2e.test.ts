@@ -67,6 +67,23 @@ describe('"why did mail to X bounce?" in the demo tenant', () => {
     expect(release?.data.msteams.value).toMatch(/^release \S+/);
   });
 
+  it('costs one Graph call for the trace list plus one per message examined (service health is read once a minute)', async () => {
+    // A bot of its own, so that no answer is already in the message-trace cache of the bot above.
+    const fresh = await startBotHarness({ env: stack.env });
+    try {
+      await fresh.say('why did mail to lidia.holloway@contoso.com bounce?');
+      const graphCalls = () => stack.emulator.requests.filter((request) => request.route.startsWith('graph.')).length;
+      const before = graphCalls();
+      const replies = await fresh.say('why did mail to bob.smtih@contoso.com bounce?');
+      const facts = cardOf(replies[replies.length - 1])!.body.find((block: { type: string }) => block.type === 'FactSet').facts;
+      const examined = Number(facts[2].value);
+      expect(examined).toBeGreaterThan(0);
+      expect(graphCalls() - before).toBe(1 + examined);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('degraded: with message trace forbidden, the card still comes and says which source failed', async () => {
     stack.emulator.faults.set('graph.messageTraces', { kind: 'status', status: 403 });
     try {

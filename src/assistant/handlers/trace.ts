@@ -27,7 +27,7 @@ export const answerTrace: Handler = async (request, turn, services) => {
   }
   const finding = await diagnose(
     { symptom: request.symptom, senders: request.senders, recipients: request.recipients, messageId: request.messageId, window: request.window },
-    { tenant: tenantEvidenceFrom(clients.value), dns: dnsEvidenceFrom(services.dns, services.now), now: turn.now, codeAdvice },
+    { tenant: tenantEvidenceFrom(clients.value, services.now), dns: dnsEvidenceFrom(services.dns, services.now), now: turn.now, codeAdvice },
   );
   return cardReply(diagnosisCard(finding, turn.text.slice(0, 200)), diagnosisText(finding), finding);
 };

@@ -109,7 +109,12 @@ export async function checkSendingIp(ip: string, domain: string | null, deps: Co
   const [reverse, blocklists, spf] = await Promise.all([
     lookUpReverse(deps.dns, address),
     Promise.all(deps.blocklists.map((zone) => askBlocklist(deps.dns, address, zone))),
-    domain ? evaluateSpf({ ip: text, sender: `postmaster@${domain}` }, deps.dns) : Promise.resolve(null),
+    // The SPF evaluator answers temperror/permerror itself; a throw from it must still leave the rest of the report.
+    domain
+      ? evaluateSpf({ ip: text, sender: `postmaster@${domain}` }, deps.dns).catch((error: unknown) => ({
+          result: 'temperror' as const, explanation: String((error as Error)?.message ?? error), record: null,
+        }))
+      : Promise.resolve(null),
   ]);
 
   const findings: CheckFinding[] = [];

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { getDomain } from 'tldts';
 import { auditDkim, MICROSOFT_SELECTORS, type DkimSelectorEvidence, type DkimSelectorReport } from '../../analyzers/dkim';
 import { auditDmarc, isDmarcRecord, reportDomain, type DmarcPolicy } from '../../analyzers/dmarc';
@@ -79,7 +80,9 @@ export interface DomainAudit {
 
 /** A domain name as typed ("Contoso.com.", "https://contoso.com/"), normalised; null when it is not one. */
 export function normaliseDomain(text: string): string | null {
-  const domain = text.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').replace(/^.*@/, '').replace(/\.$/, '');
+  const typed = text.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').replace(/^.*@/, '').replace(/\.$/, '');
+  // Internationalised names (bücher.de) are looked up in their ASCII (punycode) form.
+  const domain = /^[\x00-\x7f]*$/.test(typed) ? typed : domainToASCII(typed);
   if (domain.length > 253 || !/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(domain)) return null;
   if (!/[a-z]/.test(domain.slice(domain.lastIndexOf('.') + 1))) return null;
   return domain;

@@ -1,0 +1,92 @@
+/**
+ * Tells a pasted non-delivery report or header block from a question. An NDR is recognised by the sentences every
+ * mail system writes in one (Exchange, Gmail, Postfix, RFC 3464 DSN fields); a header block by lines that are
+ * message header fields. The question, if any, is whatever comes before the block.
+ */
+
+export type PasteKind = 'ndr' | 'headers';
+
+export interface Paste {
+  readonly kind: PasteKind;
+  /** The question typed above the block ("what does this mean?"), possibly empty. */
+  readonly question: string;
+  /** The block itself, from its first recognised line. */
+  readonly block: string;
+}
+
+/** Sentences and fields found in bounces (lower case). Two of them, or one in a multi-line paste, make an NDR. */
+const NDR_MARKERS: readonly string[] = [
+  'delivery has failed', "couldn't be delivered", 'could not be delivered', "wasn't delivered", 'was not delivered',
+  'remote server returned', 'diagnostic information for administrators', 'final-recipient:', 'diagnostic-code:',
+  'delivery status notification', 'mail delivery subsystem', 'undeliverable:', 'message not delivered', 'mail delivery failed',
+  'returned mail:', 'action: failed', 'action: delayed', 'status: 5.', 'status: 4.', 'this is the mail system at host',
+  'i\'m sorry to have to inform you', 'the response was:', 'delivery to the following recipient', 'generating server:',
+  'address not found', 'reporting-mta:', 'delivery incomplete', 'temporary problem delivering', 'delivery delayed',
+  'delivery has been delayed', 'original message headers', 'unable to deliver your message', 'your message to',
+  'the following addresses had permanent fatal errors', 'permanent error', 'undelivered mail returned to sender',
+  'non-delivery report', 'message could not be delivered', 'message wasn\'t delivered',
+];
+/** Markers that open the NDR block: where the question ends. */
+const NDR_OPENERS: readonly string[] = [
+  'delivery has failed', 'your message to', "couldn't be delivered", 'undeliverable', 'delivery status notification',
+  'mail delivery subsystem', 'message not delivered', 'reporting-mta:', 'final-recipient:', 'this is the mail system',
+  'mail delivery failed', 'returned mail', 'address not found', 'delivery incomplete', 'undelivered mail',
+];
+
+const HEADER_LINE = /^([A-Za-z][A-Za-z0-9-]{1,60}):[ \t]?/;
+/** Fields that only a header block has; "Subject:" alone could be an e-mail body. */
+const TRANSPORT_HEADERS = new Set([
+  'received', 'authentication-results', 'arc-authentication-results', 'arc-seal', 'arc-message-signature', 'dkim-signature',
+  'return-path', 'received-spf', 'x-forefront-antispam-report', 'x-microsoft-antispam', 'x-ms-exchange-organization-scl',
+  'x-ms-exchange-organization-authas', 'x-originating-ip', 'x-mailer', 'mime-version', 'content-type', 'x-ms-has-attach',
+  'x-ms-publictraffictype', 'x-ms-exchange-crosstenant-id', 'authentication-results-original', 'x-spam-status', 'x-google-dkim-signature',
+  'thread-index', 'x-ms-tnef-correlator', 'delivered-to', 'x-received', 'x-gm-message-state', 'message-id',
+]);
+const COMMON_HEADERS = new Set(['from', 'to', 'cc', 'subject', 'date', 'sender', 'reply-to', 'in-reply-to', 'references', 'content-transfer-encoding']);
+
+/** Lines beyond this are not inspected: a header block shows itself long before. */
+const MAX_LINES = 4000;
+
+export function detectPaste(text: string): Paste | null {
+  if (text.length < 60 || !/[\n:]/.test(text)) return null;
+  const lower = text.toLowerCase();
+  let markers = 0;
+  for (const marker of NDR_MARKERS) if (lower.includes(marker)) markers += 1;
+
+  const lines = text.split('\n', MAX_LINES);
+  let transport = 0;
+  let headerLines = 0;
+  let firstHeader = -1;
+  for (let i = 0; i < lines.length; i += 1) {
+    const field = HEADER_LINE.exec(lines[i]);
+    if (!field) continue;
+    const name = field[1].toLowerCase();
+    const known = TRANSPORT_HEADERS.has(name) || name.startsWith('x-ms-') || name.startsWith('x-microsoft-') || name.startsWith('arc-');
+    if (known || COMMON_HEADERS.has(name)) {
+      headerLines += 1;
+      if (known) transport += 1;
+      if (firstHeader < 0) firstHeader = i;
+    }
+  }
+  const nonEmptyLines = lines.filter((line) => line.trim().length > 0).length;
+
+  const isNdr = markers >= 2 || (markers >= 1 && nonEmptyLines >= 3 && text.length >= 150);
+  if (isNdr) {
+    const start = blockStart(lines, (line) => NDR_OPENERS.some((opener) => line.includes(opener)) || HEADER_LINE.test(line));
+    return split('ndr', text, lines, start);
+  }
+  if (headerLines >= 3 && transport >= 1) return split('headers', text, lines, firstHeader);
+  if (headerLines >= 2 && transport >= 2) return split('headers', text, lines, firstHeader);
+  return null;
+}
+
+function blockStart(lines: readonly string[], opens: (lowerLine: string) => boolean): number {
+  for (let i = 0; i < lines.length; i += 1) if (opens(lines[i].toLowerCase())) return i;
+  return 0;
+}
+
+function split(kind: PasteKind, text: string, lines: readonly string[], start: number): Paste {
+  let offset = 0;
+  for (let i = 0; i < start; i += 1) offset += lines[i].length + 1;
+  return { kind, question: text.slice(0, offset).trim(), block: text.slice(offset).trim() };
+}

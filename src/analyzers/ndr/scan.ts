@@ -1,0 +1,393 @@
+import type { SmtpCommand } from './classify';
+import { oneLine } from './text';
+
+/**
+ * Reads the human-readable part of a bounce: Exchange's "Diagnostic information for administrators" and
+ * "More Info for Email Admins" sections, and the recipient blocks every other MTA writes (Postfix's
+ * "<bob@…>: host … said:", qmail's "<bob@…>:" paragraphs, Exim's indented address, Sendmail's transcript,
+ * Gmail's "Technical details"). Everything is label- and structure-based, never tied to one sample, and every
+ * regex is linear: bounded repetitions only.
+ */
+
+export interface BodyRecord {
+  readonly recipient: string | null;
+  readonly diagnostic: string;
+  readonly status: string | null;
+  readonly replyCode: number | null;
+  readonly remoteHost: string | null;
+  readonly command: SmtpCommand;
+}
+
+/** Lines we look at in one text part; a bounce's explanation is never longer. */
+const MAX_LINES = 4000;
+const MAX_BLOCK_LINES = 30;
+
+/** An address, with RFC 5321's quoted local part ("john..doe"@example.com) allowed. */
+const ADDRESS = /(?:"[^"\s@<>]{1,64}"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,128})@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/;
+const ADDRESS_G = new RegExp(ADDRESS.source, 'g');
+
+export function firstAddress(text: string): string | null {
+  const match = ADDRESS.exec(text);
+  return match ? cleanAddress(match[0]) : null;
+}
+
+export function cleanAddress(address: string): string {
+  const trimmed = address.replace(/^mailto:/i, '');
+  // Keep a quoted local part intact; otherwise drop stray quotes and dots that the surrounding prose left on it.
+  if (/^"[^"]{1,64}"@/.test(trimmed)) return trimmed.replace(/[.'"]+$/, '').toLowerCase();
+  return trimmed.replace(/^[.'"]+|[.'"]+$/g, '').toLowerCase();
+}
+
+/** Where the copy of the original message starts in a text part: nothing after it describes the failure. */
+const ORIGINAL_MARKERS =
+  /^[ \t]*-*[ \t]*(?:(?<=-[ \t]*)(?:original|unsent|returned|undelivered|the original) (?:message|mail)\b|(?:the |a |your )?(?:original |unsent |returned |undelivered )?(?:message|mail)(?: headers?)? (?:follows?|below)|original message headers|below this line is a copy of the message|-* ?this is a copy of the message|--- the header of the original message|headers of the original message|text of the original message|original message header|a copy of the original message|\[original message\])/im;
+
+export function explanationArea(text: string): string {
+  const match = ORIGINAL_MARKERS.exec(text);
+  return match ? text.slice(0, match.index) : text;
+}
+
+const ENHANCED = /(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
+const REPLY_THEN_ENHANCED = /(?<![\w.\-/:])([245]\d\d)[ -]['"#]?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)/;
+const REPLY_THEN_ENHANCED_G = new RegExp(REPLY_THEN_ENHANCED.source, 'g');
+
+/** Every "550 5.1.1"-style pair in a text, in order: a relayed error quotes the remote server's reply last. */
+export function pairedStatuses(text: string): string[] {
+  return [...text.slice(0, 8000).matchAll(REPLY_THEN_ENHANCED_G)].map((match) => match[2]);
+}
+const REPLY = /(?<![\w.\-/:#%=])([45]\d\d)(?=[ \-:,;.)\]'"]|$)/;
+
+/** The enhanced status code of a diagnostic; a code right after an SMTP reply code is the most trustworthy. */
+export function findStatus(text: string): string | null {
+  const paired = REPLY_THEN_ENHANCED.exec(text);
+  if (paired) return paired[2];
+  ENHANCED.lastIndex = 0;
+  let match: RegExpExecArray | null;
+  let fallback: string | null = null;
+  while ((match = ENHANCED.exec(text)) !== null) {
+    const code = `${match[1]}.${match[2]}.${match[3]}`;
+    if (match[1] !== '2') return code;
+    fallback ??= code;
+  }
+  return fallback;
+}
+
+export function findReplyCode(text: string): number | null {
+  const paired = REPLY_THEN_ENHANCED.exec(text);
+  if (paired) return Number(paired[1]);
+  const match = REPLY.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+const COMMANDS: readonly [RegExp, SmtpCommand][] = [
+  // PIPELINING: the RCPT refusal arrives after ">>> DATA", followed by DATA's own "no valid recipients" reply.
+  [/>>> data <<< [45]\d\d(?:(?!<<<|>>>).){0,400}<<< [45]\d\d/i, 'RCPT'],
+  [/in reply to (?:rcpt to|rcpt)\b|after rcpt to|did not like our rcpt|does not like recipient|>>> rcpt to|rcpt to:?\s*<[^>]{0,200}>[^<]{0,40}<<< [45]|error following rcpt|\[rcpt_to\]|smtp:rcpt|most progress was rcpt|after rcpt\b|for rcpt command/i, 'RCPT'],
+  [/in reply to (?:end of )?data\b|after (?:end of )?data\b|did not like our (?:final )?data|failed after i sent the message|>>> data|error following data|after the end of data|\(data\)|for text command|smtp command\s+data/i, 'DATA'],
+  [/in reply to mail from|after mail from|sender was rejected|>>> mail from|\[mail_from\]|error following mail from/i, 'MAIL'],
+  [/after (?:ehlo|helo)|in reply to (?:ehlo|helo)|my name was rejected|>>> (?:ehlo|helo)/i, 'HELO'],
+  [/refused to talk to me|after initial connection|greeting|while connected to|connection refused by|server refused/i, 'CONN'],
+];
+
+export function detectCommand(text: string): SmtpCommand {
+  // Wrapped lines split phrases ("in reply to\n    RCPT TO command"): match on the text with its whitespace collapsed.
+  const flat = text.slice(0, 20_000).replace(/\s+/g, ' ');
+  for (const [pattern, command] of COMMANDS) if (pattern.test(flat)) return command;
+  return null;
+}
+
+const HOST_PATTERNS: readonly RegExp[] = [
+  /\bhost ([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})\s?\[[0-9a-fA-F.:]{3,45}\] said/,
+  /\bhost ([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}) \[[0-9a-fA-F.:]{3,45}\]/,
+  /Remote Server at ([A-Za-z0-9.-]{1,253})/i,
+  /\bServer at ([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}) \(/,
+  /while talking to ([A-Za-z0-9.-]{1,253}?)\.?:/,
+  /\bRemote server:\s*([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})/i,
+  /by ([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})\.? \[[0-9a-fA-F.:]{3,45}\]/,
+  /([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}) \[[0-9a-fA-F.:]{3,45}\] did not like/,
+  /\bServer ([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})\[[0-9a-fA-F.:]{3,45}\] failed/,
+  /\b(?:connect to|Connected to) ([A-Za-z0-9.-]{1,253}[A-Za-z0-9])/,
+  /^([0-9]{1,3}(?:\.[0-9]{1,3}){3}) (?:does not like|failed after)/m,
+];
+
+export function findRemoteHost(text: string): string | null {
+  for (const pattern of HOST_PATTERNS) {
+    const match = pattern.exec(text);
+    if (match) return match[1].replace(/\.$/, '').toLowerCase();
+  }
+  return null;
+}
+
+/**
+ * A multi-line SMTP reply repeats its codes on every line ("550-5.7.1 Messages with multiple\n550-5.7.1 addresses
+ * in From:"); once joined, the repeats would split the sentence, so every repeat after the first is dropped.
+ */
+export function joinReplyLines(text: string): string {
+  const line = oneLine(text);
+  const first = REPLY_THEN_ENHANCED.exec(line);
+  if (!first) return line.replace(/(\s)([245]\d\d)-(?=\S)/g, '$1');
+  const start = (first.index ?? 0) + first[0].length;
+  const repeat = new RegExp(`\\s${first[1]}[ -]${first[2].replace(/\./g, '\\.')}(?=\\s|$)`, 'g');
+  return line.slice(0, start) + line.slice(start).replace(repeat, '');
+}
+
+function record(recipient: string | null, diagnosticText: string, hostHint: string | null = null): BodyRecord {
+  const diagnostic = joinReplyLines(diagnosticText).slice(0, 4000);
+  return {
+    recipient,
+    diagnostic,
+    status: pairedStatuses(diagnostic).pop() ?? findStatus(diagnostic),
+    replyCode: findReplyCode(diagnostic),
+    remoteHost: findRemoteHost(diagnosticText) ?? hostHint,
+    command: detectCommand(diagnosticText),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Exchange Server / Exchange Online / Outlook.com
+
+const EXO_LABELS = [
+  'DSN generated by:', 'Remote server:', 'Message Hops', 'Original Message Headers', 'Original message headers:', 'Original Message Details',
+  'How to Fix It', 'More Info for Email Admins', 'Error Details', 'Created Date:', 'Sender Address:', 'Recipient Address:', 'Subject:',
+  'Status code:', 'Reported error:', 'Action Required', 'Diagnostic information for administrators:', 'Generating server:', 'Receiving server:',
+];
+
+/** The value after a label, up to the next known label (works whether line breaks survived the paste or not). */
+export function labelValue(text: string, label: string, maxLength = 2000): string | null {
+  const start = indexOfInsensitive(text, label);
+  if (start < 0) return null;
+  const from = start + label.length;
+  let end = Math.min(text.length, from + maxLength);
+  for (const other of EXO_LABELS) {
+    if (other === label) continue;
+    const at = indexOfInsensitive(text, other, from);
+    if (at >= 0 && at < end) end = at;
+  }
+  const value = oneLine(text.slice(from, end));
+  return value.length > 0 ? value : null;
+}
+
+function indexOfInsensitive(text: string, needle: string, from = 0): number {
+  // Case-insensitive search without building a lower-cased copy of a possibly huge text each time.
+  const lowerNeedle = needle.toLowerCase();
+  const window = text.length - from > 400_000 ? text.slice(from, from + 400_000) : text.slice(from);
+  const at = window.toLowerCase().indexOf(lowerNeedle);
+  return at < 0 ? -1 : at + from;
+}
+
+/** The current Outlook/OWA format: "Your message to … couldn't be delivered" … "Reported error:". */
+export function scanExchangeCurrent(text: string): BodyRecord[] {
+  const reported = labelValue(text, 'Reported error:');
+  const statusLine = labelValue(text, 'Status code:', 200);
+  if (!reported && !statusLine) return [];
+  const recipientText = labelValue(text, 'Recipient Address:', 500);
+  const yourMessage = /Your message to\s+(\S{1,200}?@\S{1,200}?)\s+couldn.t be delivered/i.exec(text);
+  const recipients = new Set<string>();
+  if (recipientText) for (const match of recipientText.matchAll(ADDRESS_G)) recipients.add(cleanAddress(match[0]));
+  if (recipients.size === 0 && yourMessage) {
+    const address = firstAddress(yourMessage[1]);
+    if (address) recipients.add(address);
+  }
+  const diagnostic = reported ?? statusLine ?? '';
+  const remote = labelValue(text, 'Remote server:', 300);
+  const list = recipients.size > 0 ? [...recipients] : [null];
+  return list.map((recipient) => {
+    const base = record(recipient, diagnostic, remote ? remote.split(/\s/)[0].toLowerCase() : null);
+    return base.status || !statusLine ? base : { ...base, status: findStatus(statusLine), replyCode: base.replyCode ?? findReplyCode(statusLine) };
+  });
+}
+
+const CLASSIC_REPLY =
+  /(?:Remote Server returned|Server at [^\n']{1,300}? returned|returned)\s+'([^\n]{1,2000}?)'(?=\s*(?:$|\n|Original message headers|[A-Za-z0-9._%+-]{1,64}@|\d{1,2}\/\d{1,2}\/\d{2,4}))|(#[245]\d\d[ -][^\n#]{0,1000}?##?)|(<[^<>\s]{1,253} #[245]\.\d{1,3}\.\d{1,3}[^<>]{0,1000}>)/gi;
+
+/** The classic format: "Diagnostic information for administrators:" with "Remote Server returned '…'" per recipient. */
+export function scanExchangeClassic(text: string): BodyRecord[] {
+  const start = indexOfInsensitive(text, 'Diagnostic information for administrators');
+  if (start < 0) return [];
+  const rest = text.slice(start, start + 100_000);
+  const end = /Original message headers|^Received: /im.exec(rest);
+  const section = end ? rest.slice(0, end.index) : rest;
+  const server = /(?:Generating|Receiving) server:\s*([A-Za-z0-9.-]{1,253})/i.exec(section);
+  const records: BodyRecord[] = [];
+  let previousEnd = 0;
+  for (const match of section.matchAll(CLASSIC_REPLY)) {
+    const before = section.slice(previousEnd, match.index);
+    const addresses = [...before.matchAll(ADDRESS_G)].map((found) => cleanAddress(found[0]));
+    const recipient = addresses.length > 0 ? addresses[addresses.length - 1] : null;
+    const said = match[1] ?? match[2] ?? match[3] ?? '';
+    // A host named between the address and the reply ("contoso.com" or "mx.contoso.com") is the one that refused.
+    const hostLine = recipient ? before.slice(before.lastIndexOf('@') + 1).split(/\s+/).slice(1).find((token) => /^[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}$/.test(token)) : undefined;
+    const full = match[0];
+    const previous = records[records.length - 1];
+    if (!recipient && previous) {
+      // Several attempts for one recipient, newest first. A bare "expired" (x.4.7) verdict hides the cause, which the
+      // older attempt names ("441 4.4.1 … Failed to connect"); otherwise the newest, final reply stands.
+      const merged = record(previous.recipient, `${previous.diagnostic} ${said}`, previous.remoteHost);
+      const older = record(previous.recipient, said);
+      const useOlder = !!previous.status && /^[45]\.4\.7$/.test(previous.status) && older.status !== null;
+      records[records.length - 1] = useOlder
+        ? { ...merged, status: older.status, replyCode: older.replyCode ?? merged.replyCode }
+        : { ...merged, status: previous.status ?? older.status, replyCode: previous.replyCode ?? older.replyCode };
+      previousEnd = (match.index ?? 0) + full.length;
+      continue;
+    }
+    const rec = record(recipient, said.replace(/^#|##?$/g, ''), hostLine?.toLowerCase() ?? findRemoteHost(full));
+    records.push(rec);
+    previousEnd = (match.index ?? 0) + full.length;
+    if (records.length >= 200) break;
+  }
+  if (records.length === 0) {
+    // Exchange sometimes names the recipients without a server reply; the explanation above is all there is.
+    const addresses = [...section.matchAll(ADDRESS_G)].map((found) => cleanAddress(found[0]));
+    const recipient = addresses[0] ?? null;
+    if (recipient) records.push(record(recipient, section.replace(/Diagnostic information for administrators:?/i, '').replace(/(?:Generating|Receiving) server:\s*\S{1,253}/i, '')));
+  }
+  return server ? records.map((rec) => ({ ...rec, remoteHost: rec.remoteHost })) : records;
+}
+
+export function exchangeReportingHost(text: string): string | null {
+  const match = /(?:Generating server|Receiving server|DSN generated by):\s*([A-Za-z0-9.-]{1,253}[A-Za-z0-9])/i.exec(text);
+  return match ? match[1].toLowerCase() : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generic recipient blocks (Postfix, qmail, Exim, Sendmail, Gmail, Domino, Courier …)
+
+const HEADER_LIKE = /^\s*(?:To|From|Cc|Bcc|Subject|Sent|Date|Message-ID|Reply-To|Return-Path|Sender|Reporting-MTA|Received|Received-From-MTA|X-[\w-]{1,60}|In-Reply-To|References|Delivered-To|Envelope-To|Arrival-Date|Sender Address|Created Date|Original-Envelope-Id|DKIM-Signature|Authentication-Results|ARC-[\w-]{1,30}|List-[\w-]{1,30}|Content-[\w-]{1,30})\s*:/i;
+const POSTFIX_LINE = /^\s*<([^<>\s]{1,320}@[^<>\s]{1,255})>(?:\s*\((?:expanded from|generated from)[^)]{0,400}\))?:\s*(.*)$/;
+const SENTENCE_ANCHOR =
+  /(?:your message to|deliver(?:ing|y)? (?:of )?(?:your )?(?:mail|message|e-?mail)? ?to|wasn'?t delivered to|was not delivered to|could not be delivered to|couldn'?t be delivered to|delivery to|unable to deliver (?:message )?to|failed to deliver to|undeliverable to|rejected recipient|not deliver(?:ed)? to|message for|recipient:?|address:|rcpt:|addressed to)\s*<?([^\s<>()"',;]{1,320}@[^\s<>()"',;]{1,255})/i;
+const LEADING_ADDRESS = /^\s{0,8}<?([^\s<>()"',;]{1,320}@[^\s<>()"',;:]{1,255})>?(?:\s{1,8}|:\s*|\.{3}\s*)([[(A-Za-z0-9#<"'][^\n]{0,1000})$/;
+const TRAILING_ADDRESS = /^[^@:]{1,60}:\s*<?[^\s<>()"',;]{1,320}@[^\s<>()"',;]{1,255}>?\s*$/;
+const DATE_TAIL = /\bon\s+(?:mon|tue|wed|thu|fri|sat|sun|\d)/i;
+
+interface Anchor {
+  readonly line: number;
+  readonly recipient: string;
+  readonly inline: string;
+}
+
+function anchorOf(line: string, exclude: ReadonlySet<string>): Anchor | null {
+  if (!line.includes('@') || line.length > 1000) return null;
+  const postfix = POSTFIX_LINE.exec(line);
+  if (postfix) {
+    const recipient = cleanAddress(postfix[1]);
+    return exclude.has(recipient) ? null : { line: -1, recipient, inline: postfix[2] };
+  }
+  if (HEADER_LIKE.test(line)) return null;
+  // Exim's local deliveries ("pipe to |…", "save to /var/mail/…") name the recipient as "generated by bob@…".
+  const generated = /^\s{0,12}generated by <?([^\s<>()"',;]{1,320}@[^\s<>()"',;]{1,255})>?\s*$/i.exec(line);
+  if (generated) {
+    const recipient = cleanAddress(generated[1]);
+    return exclude.has(recipient) ? null : { line: -1, recipient, inline: '' };
+  }
+  const address = ADDRESS.exec(line);
+  if (!address) return null;
+  const recipient = cleanAddress(address[0]);
+  if (exclude.has(recipient)) return null;
+  // "bob@contoso.com [User unknown]" / "bob@contoso.com Invalid Address, …": the address leads, the reason follows.
+  const leading = LEADING_ADDRESS.exec(line);
+  if (leading && cleanAddress(leading[1]) === recipient) return { line: -1, recipient, inline: leading[2] };
+  // "Unknown user: bob@contoso.com": a label, then the address ends the line.
+  if (TRAILING_ADDRESS.test(line)) return { line: -1, recipient, inline: line };
+  // An address alone on its line (with <>, mailto:, a display copy, "on <date>" or a trailing colon) names a recipient.
+  const residue = line
+    .replace(ADDRESS_G, '')
+    .replace(/mailto:|rfc822;?|RCPT TO:?|Recipient:?|Original-Recipient:?|Final-Recipient:?|[<>()[\]"':;,\s*-]/gi, '');
+  const dated = DATE_TAIL.exec(line);
+  if (residue.length <= 3 || (dated && dated.index > address.index)) return { line: -1, recipient, inline: '' };
+  const sentence = SENTENCE_ANCHOR.exec(line);
+  if (sentence) {
+    const named = cleanAddress(sentence[1]);
+    if (!exclude.has(named)) return { line: -1, recipient: named, inline: line };
+  }
+  return null;
+}
+
+/** Recipient blocks: an anchor line naming a recipient, then the lines up to the next anchor. */
+export function scanRecipientBlocks(area: string, exclude: ReadonlySet<string>): BodyRecord[] {
+  const lines = area.split('\n', MAX_LINES);
+  const anchors: Anchor[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const anchor = anchorOf(lines[i], exclude);
+    const previous = anchors[anchors.length - 1];
+    // Postfix folds "<bob@…>: host … said: 550 5.1.1\n    <bob@…>... User unknown": the same address again
+    // right below continues the block, it doesn't start a new one.
+    if (anchor && previous && previous.recipient === anchor.recipient && i - previous.line <= 3 && /^\s/.test(lines[i])) continue;
+    if (anchor) anchors.push({ ...anchor, line: i });
+    if (anchors.length > 500) break;
+  }
+  const byRecipient = new Map<string, string[]>();
+  for (let a = 0; a < anchors.length; a++) {
+    const anchor = anchors[a];
+    const end = Math.min(a + 1 < anchors.length ? anchors[a + 1].line : lines.length, anchor.line + 1 + MAX_BLOCK_LINES);
+    let block = [anchor.inline, ...lines.slice(anchor.line + 1, end)].join('\n');
+    // Some MTAs (Lotus Notes, MailMarshal) write the reason first and the address after it.
+    const from = a > 0 ? anchors[a - 1].line + 1 : 0;
+    const before = lines.slice(Math.max(from, anchor.line - 6), anchor.line).join('\n');
+    if (block.trim().length === 0 || informative(before) >= informative(block) + 1) block = before;
+    const texts = byRecipient.get(anchor.recipient) ?? [];
+    texts.push(block);
+    byRecipient.set(anchor.recipient, texts);
+  }
+  const records: BodyRecord[] = [];
+  for (const [recipient, blocks] of byRecipient) {
+    // The same address often appears twice (a summary list, then the details): keep the most informative block.
+    const best = blocks.map((block) => ({ block, score: informative(block) })).sort((x, y) => y.score - x.score)[0].block;
+    const found = record(recipient, best);
+    records.push(found.command ? found : { ...found, command: blocks.map(detectCommand).find((command) => command !== null) ?? null });
+  }
+  return records;
+}
+
+function informative(block: string): number {
+  let score = Math.min(oneLine(block).length, 400) / 400;
+  if (REPLY.test(block)) score += 2;
+  if (/[245]\.\d{1,3}\.\d{1,3}/.test(block)) score += 1;
+  return score;
+}
+
+/** Sendmail-style transcripts: ">>> RCPT To:<bob@…>" then "<<< 550 …". */
+export function scanTranscript(text: string): { command: SmtpCommand; replies: string } | null {
+  const at = text.indexOf('>>> ');
+  if (at < 0) {
+    // A local mailer's transcript has no ">>>" lines, only its final reply ("554 5.3.0 unknown mailer error 255").
+    const section = /transcript of session follows/i.exec(text);
+    if (!section) return null;
+    const replies = text.slice(section.index, section.index + 3000).split('\n').filter((line) => /^\s*[45]\d\d[ -]/.test(line));
+    return replies.length > 0 ? { command: null, replies: replies.join(' ') } : null;
+  }
+  const slice = text.slice(at, at + 20_000);
+  const lines = slice.split('\n');
+  let command: SmtpCommand = null;
+  const replies: string[] = [];
+  let lastCommand: SmtpCommand = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const sent = /^>>>\s*(RCPT|MAIL|DATA|EHLO|HELO)/i.exec(line);
+    if (sent) {
+      const name = sent[1].toUpperCase();
+      lastCommand = name === 'EHLO' || name === 'HELO' ? 'HELO' : (name as SmtpCommand);
+      continue;
+    }
+    if (/^<<<\s*[45]\d\d/.test(line)) {
+      // PIPELINING: two refusals in a row after ">>> DATA" are the RCPT's answer, then DATA's "no valid recipients".
+      const next = lines.slice(i + 1, i + 6).find((later) => /^(?:<<<|>>>)/.test(later)) ?? '';
+      const pipelined = lastCommand === 'DATA' && /^<<<\s*[45]\d\d/.test(next);
+      command ??= pipelined ? 'RCPT' : lastCommand;
+      replies.push(line.replace(/^<<<\s*/, ''));
+    }
+  }
+  return replies.length > 0 ? { command, replies: replies.join(' ') } : null;
+}
+
+/** Whether a text reads like a bounce at all: the gate before the generic scanners trust an address line. */
+const BOUNCE_WORDS =
+  /undeliver|delivery (?:has )?failed|could ?n[o']t be delivered|could not be delivered|not be delivered|wasn'?t delivered|was not delivered|did not reach|delivery status notification|mail delivery (?:failed|failure|system|subsystem)|returned mail|failure notice|non-?delivery|delivery failure|permanent (?:fatal )?error|permanent failure|temporary failure|remote server returned|smtp error|said:\s*[45]\d\d|diagnostic-code|delivery to the following|could not deliver|unable to deliver|message not delivered|delivery has been delayed|has been delayed|rejected your message|couldn'?t deliver|not delivered to|bounce|mailer-daemon|failed permanently|giving up|error (?:message|code)|recipient address rejected|user unknown|host unknown|no such user|the following addresses had|transcript of session|your message to .{1,200} couldn.t be delivered|status code:\s*[45]/i;
+
+export function looksLikeBounce(text: string): boolean {
+  return BOUNCE_WORDS.test(text.slice(0, 200_000));
+}
+
+/** A bare SMTP reply ("550 5.7.708 Access denied …" or "5.1.10 …"), possibly after a question. */
+export const BARE_REPLY = /(?:^|[\s"'`(])([45]\d\d)[ -]+#?([45]\.\d{1,3}\.\d{1,3})(?!\.?\d)[^\n]{0,2000}|(?:^|[\s"'`(])([45]\.\d{1,3}\.\d{1,3})(?!\.?\d)\s+[A-Za-z][^\n]{0,2000}/;

@@ -1,0 +1,232 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startDemoStack, type DemoStack } from '../demo/stack';
+import { DEMO_TENANT } from '../emulator/m365';
+import { messageActivity, postJson, startFakeConnector, type FakeConnector } from './connector';
+import { figure } from './report';
+import { pastedNdr, soakConversation } from './samples';
+import type { BenchContext, SectionOutcome, SectionSpec } from './section';
+import { round } from './stats';
+
+/**
+ * Sections 6 and 7 share one lab: the demo stack and the fake Bot Connector in this process, and the bot in a child
+ * process pinned to core 0 (taskset), so "activities per second on one core" and the server's resident set are the
+ * child's alone. The load comes from this process.
+ */
+interface BotLab {
+  readonly stack: DemoStack;
+  readonly connector: FakeConnector;
+  readonly child: ChildProcess;
+  readonly botUrl: string;
+  readonly echoUrl: string;
+  readonly pinned: boolean;
+  readonly idleRssMb: number;
+}
+
+let lab: Promise<BotLab> | null = null;
+
+/** Resident set of a process in MB, from /proc (Linux); NaN elsewhere. */
+export function rssMb(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startLab(log: (line: string) => void): Promise<BotLab> {
+  const stack = await startDemoStack({ storage: false });
+  (stack.emulator.tenant(DEMO_TENANT.id).scenario.limits as { messageTraceRequestsPer5Minutes: number }).messageTraceRequestsPer5Minutes = 1_000_000;
+  const connector = await startFakeConnector();
+  const script = join(__dirname, 'bot-server.js');
+  const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  const command = pinned ? 'taskset' : process.execPath;
+  const args = pinned ? ['-c', '0', process.execPath, script] : [script];
+  const child = spawn(command, args, { env: { ...process.env, ...stack.env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = await new Promise<{ botUrl: string; echoUrl: string }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error('the bench bot server did not start within 60 s')), 60_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line) as { botUrl: string; echoUrl: string });
+      } catch {
+        reject(new Error(`unexpected output from the bench bot server: ${line.slice(0, 200)}`));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the bench bot server exited with ${code}`)));
+  });
+  // Idle: started, nothing asked yet; give start-up garbage a moment to be collected.
+  await sleep(2000);
+  const idleRssMb = rssMb(child.pid!);
+  log(`bot server pid ${child.pid}${pinned ? ' pinned to core 0' : ''}, idle RSS ${round(idleRssMb)} MB`);
+  return { stack, connector, child, botUrl: ready.botUrl, echoUrl: ready.echoUrl, pinned, idleRssMb };
+}
+
+function acquireLab(log: (line: string) => void): Promise<BotLab> {
+  lab ??= startLab(log);
+  return lab;
+}
+
+/** Stops the child (SIGTERM, then SIGKILL after 5 s: only this one process, by its pid) and the local peers. */
+export async function closeBotLab(): Promise<void> {
+  if (!lab) return;
+  const current = await lab.catch(() => null);
+  lab = null;
+  if (!current) return;
+  const { child } = current;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await current.connector.close();
+  await current.stack.close();
+}
+
+/** Closed-loop load: `workers` conversations each post, wait for the answer, post again, for `seconds`. */
+async function load(url: string, connector: FakeConnector, text: string, workers: number, seconds: number, tag: string): Promise<{ done: number; failed: number; seconds: number }> {
+  let done = 0;
+  let failed = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      const conversation = `a:bench-${tag}-${worker}`;
+      while (performance.now() < until) {
+        try {
+          const status = await postJson(url, messageActivity(text, connector.url, conversation));
+          if (status === 200) done += 1;
+          else failed += 1;
+        } catch {
+          failed += 1;
+        }
+      }
+    }),
+  );
+  return { done, failed, seconds: (performance.now() - started) / 1000 };
+}
+
+const WORKERS = 16;
+const MEASURE_SECONDS = 5;
+
+export const throughputSection: SectionSpec = {
+  id: 'throughput',
+  title: '6. Bot throughput, NDR path vs a bare echo route',
+  needsSeconds: 60,
+  async run(context: BenchContext): Promise<SectionOutcome> {
+    const { connector, botUrl, echoUrl, pinned } = await acquireLab(context.log);
+    connector.keep = false;
+    const ndr = pastedNdr();
+    const echoText = 'why did mail to bob.smtih@contoso.com bounce?';
+    const routes = {
+      echo: { url: `${echoUrl}/api/messages`, text: echoText },
+      ndr: { url: `${botUrl}/api/messages`, text: ndr },
+    };
+    // Warm-up: the JIT and the adapters' first-request work, on both routes.
+    await load(routes.echo.url, connector, echoText, WORKERS, 1, 'warm-echo');
+    await load(routes.ndr.url, connector, ndr, WORKERS, 1, 'warm-ndr');
+    const echoRates: number[] = [];
+    const ndrRates: number[] = [];
+    let failures = 0;
+    for (let run = 0; run < context.runs; run++) {
+      // Alternate the order so drift in the machine's load does not favour one route.
+      const order = run % 2 === 0 ? (['echo', 'ndr'] as const) : (['ndr', 'echo'] as const);
+      for (const name of order) {
+        const result = await load(routes[name].url, connector, routes[name].text, WORKERS, MEASURE_SECONDS, `${name}-${run}`);
+        failures += result.failed;
+        (name === 'echo' ? echoRates : ndrRates).push(result.done / result.seconds);
+      }
+    }
+    connector.keep = true;
+    return {
+      status: 'ran',
+      notes: [
+        `The bot runs in its own process${pinned ? ', pinned to core 0 with taskset' : ' (taskset is not available: not pinned)'}; the load (${WORKERS} conversations, each posting again as soon as it is answered) and the fake Bot Connector run in the bench process. ${context.runs} runs of ${MEASURE_SECONDS} s per route, alternating the order.`,
+        `NDR path: a pasted Exchange Online NDR (${ndr.length} characters, Teams HTML) through /api/messages of the production server: intent, NDR analysis, card rendering, a typing activity and the card sent to the connector. Echo: the same express + TeamsAdapter + teams-ai Application (memory state) with one handler that sends the text back.`,
+        `Failed requests: ${failures}.`,
+      ],
+      figures: [
+        figure('throughput.echo', 'Echo route', 'activities/s', echoRates),
+        figure('throughput.ndr', 'NDR path', 'activities/s', ndrRates),
+        figure('throughput.ratio', 'NDR path ÷ echo route (run by run)', '%', ndrRates.map((rate, index) => (rate / echoRates[index]) * 100), { comparison: '>=', value: 70, text: '≥ 70% of the echo route' }),
+      ],
+    };
+  },
+};
+
+const SOAK_CONVERSATIONS = 200;
+const SOAK_MESSAGES = 5;
+const MAX_ROUNDS = 4;
+
+export const memorySection: SectionSpec = {
+  id: 'memory',
+  title: '7. Memory: idle and after a soak run',
+  needsSeconds: 60,
+  async run(context: BenchContext): Promise<SectionOutcome> {
+    const { connector, botUrl, child, idleRssMb } = await acquireLab(context.log);
+    connector.keep = true;
+    const rounds: { round: number; rssMb: number; seconds: number; errors: number }[] = [];
+    const errors: string[] = [];
+    for (let pass = 1; pass <= MAX_ROUNDS; pass++) {
+      // Each round is the issue's soak: 200 conversations at once, each saying five things one after another.
+      if (pass > 2 && context.secondsLeft() < 45) break;
+      const started = performance.now();
+      let roundErrors = 0;
+      await Promise.all(
+        Array.from({ length: SOAK_CONVERSATIONS }, async (_, index) => {
+          const conversation = `a:bench-soak-${pass}-${index}`;
+          for (const text of soakConversation(index).slice(0, SOAK_MESSAGES)) {
+            let problem: string | null = null;
+            try {
+              const status = await postJson(`${botUrl}/api/messages`, messageActivity(text, connector.url, conversation));
+              const replies = (connector.calls.get(conversation) ?? []).filter((call) => call.activity.type !== 'typing');
+              connector.calls.delete(conversation);
+              if (status !== 200) problem = `HTTP ${status}`;
+              else if (replies.length === 0) problem = 'no reply';
+              else if (replies.some((call) => /something went wrong/i.test(call.activity.text ?? ''))) problem = 'the bot answered "something went wrong"';
+            } catch (error) {
+              problem = (error as Error).message;
+            }
+            if (problem) {
+              roundErrors += 1;
+              if (errors.length < 10) errors.push(`round ${pass}, "${text.slice(0, 40)}…": ${problem}`);
+            }
+          }
+        }),
+      );
+      const sample = { round: pass, rssMb: rssMb(child.pid!), seconds: (performance.now() - started) / 1000, errors: roundErrors };
+      rounds.push(sample);
+      context.log(`soak round ${pass}: ${sample.seconds.toFixed(1)} s, RSS ${sample.rssMb.toFixed(1)} MB, ${roundErrors} errors`);
+    }
+    await sleep(2000);
+    const afterRssMb = rssMb(child.pid!);
+    const first = rounds[0];
+    const last = rounds[rounds.length - 1];
+    const growth = ((last.rssMb - first.rssMb) / first.rssMb) * 100;
+    const messages = rounds.length * SOAK_CONVERSATIONS * SOAK_MESSAGES;
+    return {
+      status: 'ran',
+      notes: [
+        `Idle: the bot process ${existsSync('/proc/self/status') ? '(VmRSS from /proc)' : ''} 2 s after start-up, before any message.`,
+        `Soak: ${rounds.length} rounds × (${SOAK_CONVERSATIONS} conversations at once × ${SOAK_MESSAGES} messages each: a code question, a trace question, a pasted NDR, pasted headers, a follow-up or help) = ${messages} messages on loopback; RSS read after each round. Growth compares the RSS after the first thousand messages with the RSS after the last thousand.`,
+        `RSS after each round: ${rounds.map((item) => `${round(item.rssMb)} MB (${item.seconds.toFixed(1)} s)`).join(', ')}; 2 s after the soak: ${round(afterRssMb)} MB.`,
+        ...(errors.length > 0 ? [`Errors: ${errors.join('; ')}`] : ['No errors: every message got HTTP 200 and a reply that was not an error message.']),
+      ],
+      figures: [
+        figure('memory.idle', 'Resident set at idle', 'MB', [idleRssMb], { comparison: '<', value: 150, text: '< 150 MB' }),
+        figure('memory.soak.errors', `Soak: errors in ${messages} messages`, 'errors', [rounds.reduce((sum, item) => sum + item.errors, 0)], { comparison: '<=', value: 0, text: 'zero errors' }),
+        figure('memory.soak.growth', 'Soak: RSS growth, first → last thousand messages', '%', [growth], { comparison: '<', value: 10, text: '< 10%' }),
+        figure('memory.after-soak', 'Resident set after the soak', 'MB', [afterRssMb]),
+      ],
+      details: { rounds },
+    };
+  },
+};

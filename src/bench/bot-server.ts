@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { ActivityTypes, ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { createServices } from '../compose';
+import { loadConfig } from '../config';
+import { DEMO_MTA_STS_POLICIES } from '../emulator/dns/demo-zones';
+import { localPolicyFetcher } from '../emulator/dns/policy-fetcher';
+import { silentLogger } from '../log';
+import { startServer } from '../server';
+import { TenantDirectory, tenantProfilesFromConfig } from '../sources/tenant';
+
+/**
+ * The bench's bot process (sections 6 and 7), started by the bench pinned to one core: the production server
+ * (startServer + createServices, pointed at the demo stack through the environment) and, in the same process, the
+ * framework's floor — express + the same TeamsAdapter + a teams-ai Application whose only handler echoes the text.
+ * The echo exists only here; production routes are untouched. Prints one JSON line when ready; stops on SIGTERM or
+ * when the bench's stdin closes (so it never outlives the bench).
+ */
+async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({ MicrosoftAppType: 'MultiTenant' }));
+  // The same options as the production bot (src/bot/app.ts): conversation state in memory, no typing timer.
+  const app = new Application({ adapter, storage: new MemoryStorage(), startTypingTimer: false, removeRecipientMention: true });
+  app.activity(ActivityTypes.Message, async (context) => {
+    await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
+  });
+  const web = express();
+  web.disable('x-powered-by');
+  web.use(express.json({ limit: '4mb' }));
+  web.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res as never, async (context) => {
+      await app.run(context);
+    });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = web.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' });
+  const base = createServices(config, silentLogger);
+  // The soak asks trace questions hundreds of times a minute; the message-trace quota is raised as in section 5.
+  const tenants = new TenantDirectory(tenantProfilesFromConfig(config), { traceGate: { budget: 1_000_000 } });
+  const bot = await startServer(config, { ...base, tenants, fetchMtaStsPolicy: localPolicyFetcher(DEMO_MTA_STS_POLICIES) });
+  const echo = await startEchoServer();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.allSettled([bot.close(), echo.close()]);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.stdin.on('end', () => void stop());
+  process.stdin.on('close', () => void stop());
+  process.stdin.resume();
+  process.stdout.write(`${JSON.stringify({ ready: true, botUrl: bot.url, echoUrl: echo.url, pid: process.pid })}\n`);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench bot server: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { Services } from '../assistant/services';
+import type { TurnInput } from '../assistant/turn';
+import type { CaseEntry } from '../model/case';
+import type { ParsedRequest } from '../model/intent';
+import type { Reply } from '../model/reply';
+import { withExportButton, withTicketCopy } from './card';
+import { findingOf, ticketSummary, traceRowsOf } from './ticket';
+
+/** Small talk and help are not a case; everything else a person asks is. */
+const NOT_A_CASE = new Set(['thanks', 'help', 'unknown']);
+export const opensCase = (request: ParsedRequest): boolean => !NOT_A_CASE.has(request.intent);
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** "CASE-20261122-7F3A9K": readable over the phone (no I, L, O, U), 32^6 ≈ 10^9 per day. */
+export function newCaseId(now: Date, random: (size: number) => Buffer = randomBytes): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const suffix = [...random(6)].map((byte) => CROCKFORD[byte % 32]).join('');
+  return `CASE-${day}-${suffix}`;
+}
+
+/** A result card is an answer with data; help, refusals and "working on it" cards carry none (or say so). */
+export function isResultCard(reply: Reply): reply is Extract<Reply, { kind: 'card' }> {
+  if (reply.kind !== 'card' || reply.data === undefined || reply.data === null) return false;
+  return !(typeof reply.data === 'object' && (reply.data as { refused?: unknown }).refused === true);
+}
+
+/** Case writes never fail an answer: storage trouble is logged, and the person still gets the card. */
+export async function recordCase(services: Services, entries: readonly CaseEntry[]): Promise<void> {
+  const cases = services.evidence?.cases;
+  if (!cases || entries.length === 0) return;
+  try {
+    for (const entry of entries) await cases.append(entry);
+  } catch (error) {
+    services.log.warn({ err: error, caseId: entries[0].caseId }, 'could not write to the case log');
+  }
+}
+
+const MAX_QUESTION_CHARS = 4000;
+
+/**
+ * What the evidence capability adds to an answer: the question and the finding in the case log, "Copy for ticket"
+ * on every result card, and "Export trace (CSV)" on a diagnosis that read message trace rows.
+ */
+export async function withEvidence(
+  input: { request: ParsedRequest; reply: Reply; turn: TurnInput; caseId: string | null },
+  services: Services,
+): Promise<Reply> {
+  const { request, reply, turn, caseId } = input;
+  const at = services.now?.() ?? turn.now;
+  const base = { caseId: caseId ?? '', at: at.toISOString(), tenantId: turn.conversation.tenantId, conversationId: turn.conversation.id, who: turn.actor };
+  const entries: CaseEntry[] = [];
+  if (caseId && opensCase(request)) {
+    entries.push({ ...base, kind: 'question', intent: request.intent, text: turn.text.slice(0, MAX_QUESTION_CHARS) });
+    if (isResultCard(reply)) entries.push({ ...base, kind: 'finding', intent: request.intent, ...findingOf(request.intent, reply) });
+  }
+  const recorded = recordCase(services, entries);
+  let answer: Reply = reply;
+  try {
+    if (isResultCard(reply) && opensCase(request)) {
+      const summary = ticketSummary({ request, reply, caseId, at, question: turn.text, askedBy: turn.actor.name ?? turn.actor.userId });
+      let card = withTicketCopy(reply.card, summary, caseId);
+      const rows = traceRowsOf(reply.data);
+      const exports = services.evidence?.exports;
+      const tenantId = turn.conversation.tenantId;
+      if (exports && tenantId && rows.length > 0) {
+        const saved = exports.save({ tenantId, caseId, rows, at });
+        card = withExportButton(card, saved.id, tenantId, rows.length);
+        exports.attachCard(saved, card);
+      }
+      answer = { ...reply, card };
+    }
+  } catch (error) {
+    // The answer itself stands without its evidence buttons.
+    services.log.error({ err: error, intent: request.intent }, 'could not add the ticket evidence to the card');
+  }
+  await recorded;
+  return answer;
+}

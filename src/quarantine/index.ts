@@ -1,0 +1,16 @@
+/** Quarantine review and four-eyes release: the front door for the assistant, the CLI and the composition root. */
+export * from './model';
+export type {
+  ApproverCheck, ApproverDirectory, AuditLog, AuditQuery, ConditionalWrite, GroupMembership, QuarantineGateway,
+  QuarantineServices, ReleaseRequestStore, StoredRequest,
+} from './ports';
+export { ExchangeQuarantineGateway, GraphGroupMembership, quarantinedOf } from './exchange-gateway';
+export { createQuarantineServices, releasePolicyOf, type QuarantineSettings } from './setup';
+export { ConfiguredApprovers, type ApproverConfig } from './approvers';
+export {
+  DEFENDER_QUARANTINE_URL, isReleasableFromChat, isTenantAllowed, MAX_REFRESH_USERS, requestExpiry, type ReleasePolicy,
+} from './policy';
+export {
+  approveRelease, decisionSummary, PERSONAL_CHAT, rejectRelease, requestRelease, viewRequest,
+  type ActingContext, type Refusal, type RefusalCode, type ReleaseWorkflow, type Viewer, type WorkflowOutcome,
+} from './workflow';

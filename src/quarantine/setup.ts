@@ -1,0 +1,44 @@
+import { ConfiguredApprovers } from './approvers';
+import type { ReleasePolicy } from './policy';
+import type { AuditLog, GroupMembership, QuarantineGateway, QuarantineServices, ReleaseRequestStore } from './ports';
+
+export interface QuarantineSettings {
+  readonly ALLOWED_TENANT_IDS: readonly string[];
+  readonly TENANT_ID?: string;
+  readonly APPROVER_IDS: readonly string[];
+  readonly APPROVER_GROUP_IDS: readonly string[];
+  readonly APPROVAL_TTL_HOURS: number;
+}
+
+/**
+ * The tenants whose users may act: ALLOWED_TENANT_IDS plus every tenant the bot holds credentials for (the same
+ * set the bot's tenant gate serves). Unlike the gate, an empty set admits nobody: a release needs a tenant.
+ */
+export function releasePolicyOf(settings: QuarantineSettings, credentialedTenantIds: readonly string[] = []): ReleasePolicy {
+  const tenants = [...settings.ALLOWED_TENANT_IDS, ...credentialedTenantIds, ...(settings.TENANT_ID ? [settings.TENANT_ID] : [])];
+  return { allowedTenantIds: [...new Set(tenants.map((id) => id.toLowerCase()))], ttlHours: settings.APPROVAL_TTL_HOURS };
+}
+
+export function createQuarantineServices(
+  settings: QuarantineSettings,
+  parts: {
+    readonly requests: ReleaseRequestStore;
+    readonly audit: AuditLog;
+    readonly gateway: QuarantineGateway | null;
+    readonly groups: GroupMembership | null;
+    /** Tenants with credentials; they may act when ALLOWED_TENANT_IDS is empty. */
+    readonly credentialedTenantIds?: readonly string[];
+  },
+): QuarantineServices {
+  return {
+    gateway: parts.gateway,
+    requests: parts.requests,
+    audit: parts.audit,
+    approvers: new ConfiguredApprovers(
+      { approverIds: settings.APPROVER_IDS, approverGroupIds: settings.APPROVER_GROUP_IDS },
+      parts.groups,
+      parts.requests,
+    ),
+    policy: releasePolicyOf(settings, parts.credentialedTenantIds),
+  };
+}

@@ -1,0 +1,7 @@
+/** Durable storage for quarantine release requests (Azure Blob) and the audit log (Azure Table), and Azurite. */
+export { BlobReleaseRequestStore } from './blob-requests';
+export { TableAuditLog } from './table-audit';
+export { MemoryAuditLog, MemoryReleaseRequestStore } from './memory';
+export { AUDIT_TABLE, createQuarantineStores, REQUESTS_CONTAINER, tableUrlOf, type QuarantineStores, type StorageSettings } from './connection';
+export { azuriteConnectionString, startAzurite, type AzuriteOptions, type RunningAzurite } from './azurite';
+export { CASES_TABLE, createCaseLog, MemoryCaseLog, TableCaseLog, type CaseLogStore } from './case-log';

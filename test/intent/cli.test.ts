@@ -1,0 +1,34 @@
+import { main } from '../../src/cli/main';
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('mailflow-doctor intent', () => {
+  it('prints the JSON contract for a question', async () => {
+    const { code, stdout } = await run('intent', '--now', '2026-11-20T15:00:00Z', '--tz', 'America/New_York', 'find', 'messages', 'sent', 'to', 'Ivan@Contoso.com', 'yesterday');
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['intent', 'symptom', 'senders', 'recipients', 'domains', 'codes', 'messageId', 'quarantineId', 'window', 'checks']));
+    expect(json).toMatchObject({ intent: 'trace', recipients: ['ivan@contoso.com'], window: { start: '2026-11-19T05:00:00Z', end: '2026-11-20T05:00:00Z' } });
+  });
+
+  it('resolves a follow-up with --previous', async () => {
+    const { stdout } = await run('intent', '--previous', 'jill@contoso.com can not send to orders@adatum.com', 'check their spf');
+    expect(JSON.parse(stdout)).toMatchObject({ intent: 'domain', domains: ['adatum.com'], checks: ['spf'], followUp: true });
+  });
+
+  it('refuses a bad clock or time zone with one clear line and exit code 2', async () => {
+    expect(await run('intent', '--now', 'yesterday-ish', 'hello')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--now must be an ISO 8601/) });
+    expect(await run('intent', '--tz', 'Mars/Base', 'hello')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--tz must be an IANA time zone/) });
+  });
+});
