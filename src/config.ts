@@ -45,6 +45,7 @@ export const CONFIG_SCHEMA = z.object({
   BLOCKLISTS: csv.default('zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org').describe('DNS blocklist zones to query'),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25).describe('port for SMTP connectivity tests'),
   SMTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10000).describe('per-step timeout of an SMTP connectivity test (connect, greeting, TLS, each reply)'),
+  SMTP_ALLOW_PRIVATE_TARGETS: bool.default('false').describe('let SMTP connectivity tests connect to private, loopback and link-local addresses (labs and tests only: the internet cannot deliver there, and probing them from chat would reach inside the bot\'s own network)'),
   SMTP_HELO_NAME: z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'a host name').optional().describe('name sent in EHLO by SMTP connectivity tests (default: this host\'s name)'),
   TEST_MESSAGE_WAIT_SECONDS: z.coerce.number().int().min(0).max(120).default(10).describe('how long the chat turn follows a new test message in message trace before answering with a card that refreshes on view and on "Check again"'),
   TEST_MESSAGE_POLL_SECONDS: z.coerce.number().positive().default(15).describe('how often message trace is asked about a test message (it allows 100 requests per 5 minutes per tenant)'),

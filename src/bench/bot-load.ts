@@ -22,7 +22,18 @@ interface BotLab {
   readonly botUrl: string;
   readonly echoUrl: string;
   readonly pinned: boolean;
+  /** RSS 2 s after start-up, before any message, as it stood. */
   readonly idleRssMb: number;
+  /** The same idle process after two full garbage collections. */
+  readonly idleCollected: MemoryReport;
+  /** Asks the bot process for its memory use, optionally after full garbage collections. */
+  memory(collect: boolean): Promise<MemoryReport>;
+}
+
+export interface MemoryReport {
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly collected: boolean;
 }
 
 let lab: Promise<BotLab> | null = null;
@@ -46,26 +57,40 @@ async function startLab(log: (line: string) => void): Promise<BotLab> {
   const script = join(__dirname, 'bot-server.js');
   const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const command = pinned ? 'taskset' : process.execPath;
-  const args = pinned ? ['-c', '0', process.execPath, script] : [script];
+  const args = [...(pinned ? ['-c', '0', process.execPath] : []), '--expose-gc', script];
   const child = spawn(command, args, { env: { ...process.env, ...stack.env }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const ready = await new Promise<{ botUrl: string; echoUrl: string }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error('the bench bot server did not start within 60 s')), 60_000);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(line) as { botUrl: string; echoUrl: string });
-      } catch {
-        reject(new Error(`unexpected output from the bench bot server: ${line.slice(0, 200)}`));
-      }
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const nextLine = (timeoutMs: number, what: string) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the bench bot server did not ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
+      waiting.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
     });
-    child.once('exit', (code) => reject(new Error(`the bench bot server exited with ${code}`)));
-  });
-  // Idle: started, nothing asked yet; give start-up garbage a moment to be collected.
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the bench bot server exited with ${code}`))));
+  exited.catch(() => undefined);
+  const readyLine = await Promise.race([nextLine(60_000, 'start'), exited]);
+  let ready: { botUrl: string; echoUrl: string };
+  try {
+    ready = JSON.parse(readyLine) as { botUrl: string; echoUrl: string };
+  } catch {
+    throw new Error(`unexpected output from the bench bot server: ${readyLine.slice(0, 200)}`);
+  }
+  const memory = async (collect: boolean): Promise<MemoryReport> => {
+    const answer = nextLine(10_000, 'report its memory');
+    child.stdin!.write(collect ? 'memory gc\n' : 'memory\n');
+    const { memory: usage, collected } = JSON.parse(await answer) as { memory: NodeJS.MemoryUsage; collected: boolean };
+    return { rssMb: usage.rss / 2 ** 20, heapUsedMb: usage.heapUsed / 2 ** 20, collected };
+  };
+  // Idle: started, nothing asked yet; read as it stands 2 s after start-up, then after full collections.
   await sleep(2000);
   const idleRssMb = rssMb(child.pid!);
-  log(`bot server pid ${child.pid}${pinned ? ' pinned to core 0' : ''}, idle RSS ${round(idleRssMb)} MB`);
-  return { stack, connector, child, botUrl: ready.botUrl, echoUrl: ready.echoUrl, pinned, idleRssMb };
+  const idleCollected = await memory(true);
+  log(`bot server pid ${child.pid}${pinned ? ' pinned to core 0' : ''}, idle RSS ${round(idleRssMb)} MB (${round(idleCollected.rssMb)} MB after GC)`);
+  return { stack, connector, child, botUrl: ready.botUrl, echoUrl: ready.echoUrl, pinned, idleRssMb, idleCollected, memory };
 }
 
 function acquireLab(log: (line: string) => void): Promise<BotLab> {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createInterface } from 'node:readline';
 import express from 'express';
 import { ActivityTypes, ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
@@ -63,7 +64,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
   process.stdin.on('end', () => void stop());
   process.stdin.on('close', () => void stop());
-  process.stdin.resume();
+  // "memory" reports process.memoryUsage(); "memory gc" first runs two full collections (the bench starts this
+  // process with --expose-gc), so retained memory can be told apart from garbage not yet collected.
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const [command, option] = line.trim().split(/\s+/);
+    if (command !== 'memory') return;
+    void (async () => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (option === 'gc' && gc) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        gc();
+      }
+      process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage(), collected: option === 'gc' && gc !== undefined })}\n`);
+    })();
+  });
   process.stdout.write(`${JSON.stringify({ ready: true, botUrl: bot.url, echoUrl: echo.url, pid: process.pid })}\n`);
 }
 

@@ -1,4 +1,4 @@
-import type { TraceEvent, TraceMessage } from '../model/trace';
+import type { TraceEvent } from '../model/trace';
 import { failed, ok, type Result } from '../model/result';
 import type { DnsResolver } from '../sources/dns';
 import { explainFailure, type TenantClients, type TenantFailure } from '../sources/tenant';
@@ -37,9 +37,7 @@ export function tenantEvidenceFrom(clients: TenantClients, now: () => Date = () 
   return {
     serviceIssues: () => serviceIssuesOf(clients, now().getTime()),
     traceMessages: async (query) =>
-      fetched('Message trace', await graph.traceMessages({ ...query, window: { start: query.start, end: query.end } }), (list) =>
-        list.rows.map((row): TraceMessage => ({ ...row, status: row.status })),
-      ),
+      fetched('Message trace', await graph.traceMessages({ ...query, window: { start: query.start, end: query.end } }), (list) => list.rows),
     traceDetails: async (message) =>
       fetched('Message trace details', await graph.traceDetails(message.id, message.recipientAddress), (events) =>
         events.map((event): TraceEvent => ({ id: event.traceId, messageId: event.messageId, dateTime: event.dateTime, event: event.event, action: event.action, description: event.description, data: event.data })),

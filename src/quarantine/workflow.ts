@@ -5,6 +5,7 @@ import {
   samePerson, snapshotOf, STALE_CLAIM_MS, type ReleasePolicy,
 } from './policy';
 import type { ApproverDirectory, AuditLog, QuarantineGateway, ReleaseRequestStore, StoredRequest } from './ports';
+import { recordApproval, type ApprovalEvent } from '../ops/telemetry';
 
 /**
  * Four-eyes release of quarantined mail. Every entry point re-reads the request from storage by id and
@@ -84,7 +85,14 @@ async function record(
     detail,
   };
   await flow.audit.append(entry);
+  const metric = APPROVAL_METRICS[event];
+  if (metric) recordApproval(metric);
 }
+
+/** The approval events counted in telemetry (the audit log keeps every event). */
+const APPROVAL_METRICS: Partial<Record<AuditEntry['event'], ApprovalEvent>> = {
+  requested: 'requested', approved: 'approved', rejected: 'rejected', expired: 'expired', refused: 'denied',
+};
 
 /** Who decided a request, in words ("already approved by Dana Lee at …"). */
 export function decisionSummary(request: ReleaseRequest): string | null {

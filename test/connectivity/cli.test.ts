@@ -42,7 +42,7 @@ describe('mailflow-doctor smtp-test and ip-check', () => {
   });
 
   it('prints the inbound SMTP report of every MX host as JSON', async () => {
-    const result = await run(['smtp-test', 'contoso.com', '--dns', lab.dns.address, '--port', String(lab.port), '--ca', caFile]);
+    const result = await run(['smtp-test', 'contoso.com', '--dns', lab.dns.address, '--port', String(lab.port), '--ca', caFile, '--allow-private']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -53,8 +53,14 @@ describe('mailflow-doctor smtp-test and ip-check', () => {
   });
 
   it('tests the given recipient', async () => {
-    const result = await run(['smtp-test', 'northwind.net', '--recipient', 'ghost@northwind.net', '--dns', lab.dns.address, '--port', String(lab.port), '--ca', caFile]);
+    const result = await run(['smtp-test', 'northwind.net', '--recipient', 'ghost@northwind.net', '--dns', lab.dns.address, '--port', String(lab.port), '--ca', caFile, '--allow-private']);
     expect(JSON.parse(result.stdout).findings[0]).toMatchObject({ code: 'smtp.recipient-rejected', severity: 'error' });
+  });
+
+  it('does not connect inside the network without --allow-private', async () => {
+    const result = await run(['smtp-test', 'contoso.com', '--dns', lab.dns.address, '--port', String(lab.port)]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).findings.map((finding: { code: string }) => finding.code)).toEqual(['smtp.mx-private-address', 'smtp.mx-private-address']);
   });
 
   it('prints the sending IP report as JSON', async () => {

@@ -77,6 +77,12 @@ describe('checking hybrid and partner connectors ("check the hybrid connector ce
     expect(report.findings.map((finding) => finding.code)).toEqual(['connector.none']);
   });
 
+  it('does not connect to a smart host on a private address, which Exchange Online could not reach either', async () => {
+    const report = await checkConnectors(source([HYBRID_OUTBOUND]), { ...deps, allowPrivateTargets: false });
+    expect(report.findings).toEqual([expect.objectContaining({ code: 'connector.smart-host-private-address', severity: 'error' })]);
+    expect(report.outbound[0].hosts[0]).toMatchObject({ address: '127.0.0.9', probe: null });
+  });
+
   it('explains when the connectors cannot be read', async () => {
     const report = await checkConnectors({ run: async () => failed('403: the app lacks Exchange.ManageAsApp') }, deps);
     expect(report.findings).toEqual([expect.objectContaining({ code: 'connector.unavailable' })]);

@@ -52,7 +52,7 @@ describe('connectivity tests from the chat', () => {
     lab = await startConnectivityLab();
     bot = await startBotHarness({
       env: {
-        DNS_SERVERS: lab.dns.address, SMTP_PORT: String(lab.port), BLOCKLISTS: 'bl.lab.test,dnsbl.lab.test',
+        DNS_SERVERS: lab.dns.address, SMTP_PORT: String(lab.port), SMTP_ALLOW_PRIVATE_TARGETS: 'true', BLOCKLISTS: 'bl.lab.test,dnsbl.lab.test',
         TEST_MAILBOX, TEST_MESSAGE_WAIT_SECONDS: '0',
       },
       services: (_config, base) => ({

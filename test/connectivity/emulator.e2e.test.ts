@@ -26,7 +26,7 @@ describe('connectivity against the Microsoft 365 emulator', () => {
     bot = await startBotHarness({
       env: {
         ...emulator.envFor(DEMO_TENANT.id),
-        DNS_SERVERS: lab.dns.address, SMTP_PORT: String(lab.port), BLOCKLISTS: 'bl.lab.test',
+        DNS_SERVERS: lab.dns.address, SMTP_PORT: String(lab.port), SMTP_ALLOW_PRIVATE_TARGETS: 'true', BLOCKLISTS: 'bl.lab.test',
         TEST_MAILBOX, TEST_MESSAGE_WAIT_SECONDS: '0',
       },
       services: (_config, base) => ({

@@ -87,6 +87,17 @@ describe('inbound SMTP test of a domain ("test inbound mail to contoso.com")', (
     expect(report.hosts[0].probe?.kind).toBe('session');
   });
 
+  it('refuses to connect to an MX on a private or loopback address unless told to, and says why', async () => {
+    const before = lab.servers['mx1.contoso.com'].seen.connections;
+    const report = await testInboundSmtp('contoso.com', 'postmaster@contoso.com', { ...deps, allowPrivateTargets: false });
+    expect(report.hosts.map((host) => host.probe)).toEqual([null, null]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ code: 'smtp.mx-private-address', severity: 'error', message: 'MX mx1.contoso.com resolves to 127.0.0.2, a loopback address.' }),
+      expect.objectContaining({ code: 'smtp.mx-private-address', severity: 'error' }),
+    ]);
+    expect(lab.servers['mx1.contoso.com'].seen.connections).toBe(before);
+  });
+
   it('explains a null MX and a DNS failure without probing anything', async () => {
     const nullMx = await testInboundSmtp('nullmx.example', 'postmaster@nullmx.example', deps);
     expect(nullMx).toMatchObject({ mx: 'null-mx', hosts: [] });

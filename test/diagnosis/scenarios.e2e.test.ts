@@ -1,7 +1,7 @@
-import { main } from '../../src/cli/main';
 import { startDemoStack, type DemoStack } from '../../src/demo/stack';
 import { cardOf, cardText, startBotHarness, type BotHarness } from '../support/bot-harness';
 import { cardProblems } from '../support/cards';
+import { runCli } from '../support/cli';
 
 /**
  * The demo tenant's ten situations (src/emulator/scenarios/contoso-demo.json with src/emulator/dns/demo-zones.ts),
@@ -50,7 +50,7 @@ describe('"why did mail to X bounce?" in the demo tenant', () => {
     });
 
     it('through `mailflow-doctor ask --tenant demo`: the same finding as JSON', async () => {
-      const output = await captureStdout(() => main(['ask', '--tenant', 'demo', '--format', 'json', scenario.ask]));
+      const output = await runCli(['ask', '--tenant', 'demo', '--format', 'json', scenario.ask]);
       expect(output.code).toBe(0);
       const { intent, result } = JSON.parse(output.stdout) as { intent: string; result: { layer: string; rootCause: string; evidence: { fact: string }[] } };
       expect(intent).toBe('trace');
@@ -115,17 +115,3 @@ describe('a slow answer', () => {
   });
 });
 
-async function captureStdout(run: () => Promise<number>): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await run();
-    return { code, stdout: chunks.join('') };
-  } finally {
-    process.stdout.write = original;
-  }
-}

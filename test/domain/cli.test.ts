@@ -1,24 +1,10 @@
 import { Readable } from 'node:stream';
-import { main } from '../../src/cli/main';
+import { runCli } from '../support/cli';
 import { runSpfBatch } from '../../src/cli/commands/spf-eval';
 import { DEMO_EXO_OUTBOUND_IP, DEMO_MARKETING_IP, startDnsServer, type RunningDnsServer } from '../../src/emulator/dns';
 import { createDnsResolver } from '../../src/sources/dns';
 import { AUDIT_ZONES } from './zones';
 
-/** Runs the CLI in-process and returns its exit code, stdout and stderr. */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('mailflow-doctor domain and spf-eval', () => {
   let dns: RunningDnsServer;
@@ -30,7 +16,7 @@ describe('mailflow-doctor domain and spf-eval', () => {
   });
 
   it('domain prints the audit as JSON with the contract fields', async () => {
-    const { code, stdout } = await run(['domain', 'adatum.com', '--dns', dns.address, '--checks', 'spf,dmarc,mx']);
+    const { code, stdout } = await runCli(['domain', 'adatum.com', '--dns', dns.address, '--checks', 'spf,dmarc,mx']);
     expect(code).toBe(0);
     const audit = JSON.parse(stdout);
     expect(Object.keys(audit)).toEqual(expect.arrayContaining(['domain', 'spf', 'dkim', 'dmarc', 'mx', 'mtaSts', 'findings']));
@@ -41,21 +27,21 @@ describe('mailflow-doctor domain and spf-eval', () => {
   });
 
   it('domain checks given DKIM selectors', async () => {
-    const { stdout } = await run(['domain', 'woodgrovebank.com', '--dns', dns.address, '--checks', 'dkim', '--selectors', 'legacy']);
+    const { stdout } = await runCli(['domain', 'woodgrovebank.com', '--dns', dns.address, '--checks', 'dkim', '--selectors', 'legacy']);
     expect(JSON.parse(stdout).dkim.selectors.map((selector: { name: string }) => selector.name)).toEqual(['selector1', 'selector2', 'legacy']);
   });
 
   it('domain refuses bad input with one clear line', async () => {
-    expect(await run(['domain', 'not a domain', '--dns', dns.address])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^mailflow-doctor: "not a domain" is not a domain name/) });
-    expect((await run(['domain', 'contoso.com', '--checks', 'spf,bimi', '--dns', dns.address])).stderr).toContain('"bimi" is not one');
-    expect((await run(['domain', 'contoso.com', '--dns', '127.0.0.1:99999'])).stderr).toContain('--dns expects HOST:PORT');
+    expect(await runCli(['domain', 'not a domain', '--dns', dns.address])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^mailflow-doctor: "not a domain" is not a domain name/) });
+    expect((await runCli(['domain', 'contoso.com', '--checks', 'spf,bimi', '--dns', dns.address])).stderr).toContain('"bimi" is not one');
+    expect((await runCli(['domain', 'contoso.com', '--dns', '127.0.0.1:99999'])).stderr).toContain('--dns expects HOST:PORT');
   });
 
   it('spf-eval prints {result, explanation, lookups}', async () => {
-    const { code, stdout } = await run(['spf-eval', '--ip', DEMO_MARKETING_IP, '--sender', 'news@contoso.com', '--helo', 'mta1.mktg-mailer.example', '--dns', dns.address]);
+    const { code, stdout } = await runCli(['spf-eval', '--ip', DEMO_MARKETING_IP, '--sender', 'news@contoso.com', '--helo', 'mta1.mktg-mailer.example', '--dns', dns.address]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ result: 'fail', explanation: `domain of news@contoso.com does not designate ${DEMO_MARKETING_IP} as permitted sender`, lookups: 2 });
-    expect((await run(['spf-eval', '--ip', '999.1.1.1', '--sender', 'a@contoso.com', '--dns', dns.address])).stderr).toContain('--ip must be an IP address');
+    expect((await runCli(['spf-eval', '--ip', '999.1.1.1', '--sender', 'a@contoso.com', '--dns', dns.address])).stderr).toContain('--ip must be an IP address');
   });
 
   it('spf-eval --batch answers one line per input line, in order, and says what is wrong with a bad line', async () => {

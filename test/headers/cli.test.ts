@@ -1,25 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
+import { runCli } from '../support/cli';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('mailflow-doctor headers FILE', () => {
   it('prints the JSON contract of issue 4', async () => {
-    const { code, stdout } = await run(['headers', join(__dirname, 'fixtures', 'exo-inbound-held-in-eop.txt')]);
+    const { code, stdout } = await runCli(['headers', join(__dirname, 'fixtures', 'exo-inbound-held-in-eop.txt')]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
     expect(Object.keys(json).sort()).toEqual(
@@ -44,7 +31,7 @@ describe('mailflow-doctor headers FILE', () => {
   it('says "no headers found" in one line with exit code 2 for garbage', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'headers-')), 'question.txt');
     writeFileSync(file, 'Hi team: why did this mail arrive late?\nThanks!\n');
-    const { code, stdout, stderr } = await run(['headers', file]);
+    const { code, stdout, stderr } = await runCli(['headers', file]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -52,7 +39,7 @@ describe('mailflow-doctor headers FILE', () => {
   });
 
   it('says so when the file is missing', async () => {
-    const { code, stderr } = await run(['headers', join(__dirname, 'no-such-file.txt')]);
+    const { code, stderr } = await runCli(['headers', join(__dirname, 'no-such-file.txt')]);
     expect(code).toBe(2);
     expect(stderr).toContain('no such file');
   });

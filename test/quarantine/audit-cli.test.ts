@@ -1,27 +1,9 @@
-import { main } from '../../src/cli/main';
+import { runCli } from '../support/cli';
 import type { AuditEntry } from '../../src/quarantine';
 import { createQuarantineStores, startAzurite, type RunningAzurite } from '../../src/sources/storage';
 import { BOB, DANA, TENANT } from './support/fixtures';
 
-async function run(args: string[], env: Record<string, string | undefined>) {
-  const saved = { ...process.env };
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    for (const [key, value] of Object.entries(env)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.env = saved;
-  }
-}
+const run = runCli;
 
 const entry = (at: string, event: AuditEntry['event'], actor = BOB, detail: string | null = null): AuditEntry => ({
   at, event, tenantId: TENANT, requestId: 'req-7', messageIdentity: 'a\\b', sender: 'billing@litware.com', subject: 'Invoice 2211', actor, detail,

@@ -109,9 +109,12 @@ function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, lowe
     }
     if (explicitOther && byStatus !== 'filtered') return false;
     // After DATA the server has read the message: an "unknown user" there is a filter's verdict (Sisimai's rule).
-    // A structured DSN that doesn't say which command failed leaves it open (Sisimai then says filtered); a
-    // human-readable bounce naming an unknown user almost always reports a refused RCPT.
-    const unknownStage = facts.command === null && (facts.diagnosticType !== 'SMTP' || rcptTimeProvider(facts.hosts));
+    // When the bounce doesn't say which command failed: words of the reporting MTA itself (no SMTP reply code: "The
+    // recipient name is not recognized") come from its own directory, so the address is unknown; a remote server's
+    // "550 unknown user" could have come at RCPT or after DATA (Sisimai then says filtered), unless that server is a
+    // large provider, which checks recipients at RCPT.
+    const ownWords = facts.replyCode === null && !/(?:^|\s)[45]\d\d[\s:-]/.test(lower);
+    const unknownStage = facts.command === null && (ownWords || rcptTimeProvider(facts.hosts));
     return (facts.command === 'RCPT' || unknownStage) && matchesReason('userunknown', lower);
   }
   if (reason === 'filtered') {
@@ -119,7 +122,8 @@ function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, lowe
     if (explicitOther) return false;
     // Only servers that read the message (after DATA) filter it; earlier refusals are something else.
     if (BEFORE_DATA.has(facts.command)) return false;
-    return matchesReason('filtered', lower) || ((facts.command === 'DATA' || (facts.diagnosticType === 'SMTP' && !rcptTimeProvider(facts.hosts))) && matchesReason('userunknown', lower));
+    const remoteReply = facts.replyCode !== null || /(?:^|\s)[45]\d\d[\s:-]/.test(lower);
+    return matchesReason('filtered', lower) || ((facts.command === 'DATA' || (remoteReply && !rcptTimeProvider(facts.hosts))) && matchesReason('userunknown', lower));
   }
   if (reason === 'hostunknown') {
     // "No MX" and "try again" DNS answers are a domain that takes no mail or a DNS outage, not a missing domain.

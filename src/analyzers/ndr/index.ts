@@ -6,7 +6,7 @@ import { headerValue } from './mime';
 import { BOUNCE_SENDER, addressOf, readBounce, type Bounce } from './bounce';
 import { draftsOf, type Draft } from './drafts';
 import { exchangeReportingHost, explanationArea, firstAddress, labelValue } from './scan';
-import type { DeliveryAction, NdrReport, NdrResult } from './types';
+import type { DeliveryAction, Explanation, NdrReport, NdrResult } from './types';
 
 export type { CodeExplanation, DeliveryAction, Explanation, ExplanationSource, NdrOrigin, NdrReport, NdrResult, WhoActs } from './types';
 export { explainCode, explainReason };
@@ -23,15 +23,10 @@ const MAX_INPUT_CHARS = 2_000_000;
 const NOT_NDR =
   'a non-delivery report (the whole bounce message, "Delivery has failed to these recipients…" or "Your message to … couldn\'t be delivered"), a delivery status notification (.eml), or an SMTP reply such as "550 5.1.1 User unknown"';
 
-
+/** Wording that says delivery is still being retried (a delay warning, not a failure). */
 const DELAYED_WORDS = /has been delayed|will be retried|will (?:continue to|keep) (?:try|retry)|still trying|not yet been delivered|delivery (?:is|was) delayed|still undelivered|temporarily deferred|will retry|delivery delayed|warning: could not send message/i;
 
-
-
-
-
-
-
+/** Classifies one draft into a result: the action it reports and the reason in the shared vocabulary. */
 function finish(draft: Draft, delayedWording: boolean, reportingHost: string | null): NdrResult {
   const status = draft.status;
   const action: DeliveryAction =
@@ -128,7 +123,7 @@ function analyze(text: string, depth: number): NdrReport {
 }
 
 /** The plain-words explanation of one result (for cards that show several recipients). */
-export function explainResult(result: NdrResult): ReturnType<typeof explainStatus>['explanation'] {
+export function explainResult(result: NdrResult): Explanation {
   return explainStatus(result.status, result.diagnostic, result.reason, { recipient: result.recipient, remote: result.remoteHost }).explanation;
 }
 

@@ -41,6 +41,7 @@ export function connectivityDeps(services: Services): ConnectivityDeps {
     smtp: services.connectivity.smtp,
     port: services.config.SMTP_PORT,
     blocklists: services.config.BLOCKLISTS,
+    allowPrivateTargets: services.config.SMTP_ALLOW_PRIVATE_TARGETS,
     now: services.now,
   };
 }

@@ -55,7 +55,10 @@ export function ndrReply(report: NdrReport): Reply {
     return textReply(`That doesn't look like a non-delivery report to me. Paste ${report.expected}.`);
   }
   const shown = report.results.slice(0, MAX_CARD_RECIPIENTS);
+  // The headline explains the first failed recipient (else the first delayed one): show that recipient's code.
+  const main = report.results.find((r) => r.action === 'failed') ?? report.results.find((r) => r.action === 'delayed') ?? report.results[0];
   const data = {
+    status: escapeCardText(statusLine(main), 40),
     headline: escapeCardText(report.explanation.title, 300),
     meaning: escapeCardText(report.explanation.meaning, 600),
     whoActs: WHO_ACTS_LABEL[report.explanation.whoActs],

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAsk } from './ask';
 import { registerAudit } from './audit';
+import { registerCase } from './case';
 import { registerCode } from './code';
 import { registerDomain } from './domain';
 import { registerEmulator } from './emulator';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   registerDomain(program);
   registerSpfEval(program);
   registerAudit(program);
+  registerCase(program);
   registerEmulator(program);
   registerAsk(program);
 }

@@ -12,6 +12,7 @@ export interface ConnectivityCliOptions {
   readonly port?: string;
   readonly timeout?: string;
   readonly ca?: string;
+  readonly allowPrivate?: boolean;
 }
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i;
@@ -43,6 +44,7 @@ export function cliConnectivityDeps(options: ConnectivityCliOptions, config: Con
     smtp: createSmtpProber({ timeoutMs, heloName: config.SMTP_HELO_NAME ?? hostname(), ca }),
     port: positive(options.port, '--port', 65535) ?? config.SMTP_PORT,
     blocklists: config.BLOCKLISTS,
+    allowPrivateTargets: options.allowPrivate === true || config.SMTP_ALLOW_PRIVATE_TARGETS,
     now: () => new Date(),
   };
 }
@@ -57,6 +59,7 @@ export function registerSmtpTest(program: Command): void {
     .option('--recipient <address>', 'recipient to try at RCPT TO (default postmaster@DOMAIN)')
     .option('--timeout <ms>', 'per-step timeout (overrides SMTP_TIMEOUT_MS)')
     .option('--ca <file>', 'extra trusted CA certificates (PEM) for the chain check, e.g. a private CA')
+    .option('--allow-private', 'also connect to private and loopback addresses (overrides SMTP_ALLOW_PRIVATE_TARGETS)')
     .action(async (domain: string, options: ConnectivityCliOptions & { recipient?: string }) => {
       if (!DOMAIN.test(domain)) throw new CliError(`"${domain}" is not a domain name; give one like contoso.com`);
       const name = domain.toLowerCase().replace(/\.$/, '');

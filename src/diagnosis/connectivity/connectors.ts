@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { bySeverity, type CheckFinding } from '../../model/check-finding';
 import type { CertificateSummary, SmtpProbe } from '../../sources/smtp';
-import { addressesOf, type CmdletRow, type ConnectivityDeps, type ConnectorSource } from './deps';
+import { addressesOf, nonPublicRange, type CmdletRow, type ConnectivityDeps, type ConnectorSource } from './deps';
 import { connectivityFinding } from './findings';
 import { verdictOf, type Verdict } from './inbound';
 import { certificateCovers, certificateNames, findingsOfProbe } from './probe-findings';
@@ -88,6 +88,10 @@ async function testSmartHost(connector: OutboundConnector, host: string, deps: C
       const why = resolved.error ?? 'no A or AAAA record';
       return { host, address, probe: null, findings: [connectivityFinding('connector.smart-host-no-address', `${label} has no address: ${why}.`)] };
     }
+  }
+  const range = nonPublicRange(address);
+  if (range && !deps.allowPrivateTargets) {
+    return { host, address, probe: null, findings: [connectivityFinding('connector.smart-host-private-address', `${label} resolves to ${address}, a ${range} address.`)] };
   }
   const probe = await deps.smtp.probe({ host, address, port: deps.port });
   const settings = connector.tlsSettings;

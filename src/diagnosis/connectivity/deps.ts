@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import type { DnsAnswer, DnsResolver } from '../../sources/dns';
 import type { SmtpProber } from '../../sources/smtp';
 import type { Result } from '../../model/result';
@@ -34,6 +35,8 @@ export interface ConnectivityDeps {
   readonly port: number;
   /** DNS blocklist zones, queried as <reversed-ip>.<zone>. */
   readonly blocklists: readonly string[];
+  /** Connect to private and loopback addresses too (labs and tests); production refuses, see `isPublicAddress`. */
+  readonly allowPrivateTargets?: boolean;
   readonly now: () => Date;
 }
 
@@ -55,4 +58,17 @@ export async function addressesOf(dns: DnsResolver, host: string): Promise<{ add
   const addresses = [...(a.kind === 'ok' ? a.records : []), ...(aaaa.kind === 'ok' ? aaaa.records : [])];
   const failure = [a, aaaa].find((answer) => answer.kind === 'temperror');
   return { addresses, error: addresses.length === 0 && failure && failure.kind === 'temperror' ? failure.message : null };
+}
+
+/** Ranges the internet never sees as a mail server or sender; documentation ranges are left alone so examples read naturally. */
+export const NOT_PUBLIC_RANGES: ReadonlySet<string> = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified', 'broadcast', 'multicast']);
+
+/** The address's ipaddr.js range name when it is not reachable from the internet, else null. */
+export function nonPublicRange(address: string): string | null {
+  try {
+    const range = ipaddr.process(address).range();
+    return NOT_PUBLIC_RANGES.has(range) ? range : null;
+  } catch {
+    return 'invalid';
+  }
 }

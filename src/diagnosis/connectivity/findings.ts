@@ -22,6 +22,10 @@ export const CONNECTIVITY_FINDINGS = {
     severity: 'error',
     fix: 'The MX host name has no A or AAAA record. Publish the address record, or point the MX at a name that has one; an MX must not point at a CNAME or an IP literal (RFC 5321 §5.1).',
   },
+  'smtp.mx-private-address': {
+    severity: 'error',
+    fix: 'The MX host resolves to a private or loopback address, which no sender on the internet can reach. Publish the server\'s public address (or point the MX at Exchange Online\'s <domain>.mail.protection.outlook.com). It was not probed: the bot does not connect inside its own network.',
+  },
   'smtp.unreachable': {
     severity: 'error',
     fix: 'Nothing answered SMTP on this host and port. Check that the server is running, that the firewall and any cloud network security group allow TCP 25 from the internet, and that the MX points at the right address.',
@@ -119,6 +123,10 @@ export const CONNECTIVITY_FINDINGS = {
   'connector.smart-host-no-address': {
     severity: 'error',
     fix: 'The smart host name does not resolve. Publish its A record, or correct the SmartHosts value on the connector (Set-OutboundConnector -SmartHosts).',
+  },
+  'connector.smart-host-private-address': {
+    severity: 'error',
+    fix: 'The smart host resolves to a private address, which Exchange Online cannot reach. Use the on-premises server\'s public name or address in SmartHosts (Set-OutboundConnector -SmartHosts), published through the firewall on port 25.',
   },
   'connector.unreachable': {
     severity: 'error',

@@ -1,6 +1,6 @@
 import { bySeverity, type CheckFinding } from '../../model/check-finding';
 import type { SmtpProbe } from '../../sources/smtp';
-import { addressesOf, describeDnsFailure, type ConnectivityDeps } from './deps';
+import { addressesOf, describeDnsFailure, nonPublicRange, type ConnectivityDeps } from './deps';
 import { connectivityFinding } from './findings';
 import { findingsOfProbe } from './probe-findings';
 
@@ -42,6 +42,10 @@ async function testHost(name: string, priority: number | null, recipient: string
     const why = error ?? 'no A or AAAA record';
     return { name, priority, addresses, probe: null, findings: [connectivityFinding('smtp.mx-no-address', `${label} has no address: ${why}.`)] };
   }
+  const range = nonPublicRange(addresses[0]);
+  if (range && !deps.allowPrivateTargets) {
+    return { name, priority, addresses, probe: null, findings: [connectivityFinding('smtp.mx-private-address', `${label} resolves to ${addresses[0]}, a ${range} address.`)] };
+  }
   // Senders try the first address; one probe per host keeps the test as long as one session.
   const probe = await deps.smtp.probe({ host: name, address: addresses[0], port: deps.port, recipient });
   const findings = findingsOfProbe(probe, label, { prefix: 'smtp', expectedName: name, tlsRequired: false, chainChecked: false, nameChecked: false });
@@ -81,6 +85,8 @@ export async function testInboundSmtp(domain: string, recipient: string, deps: C
   return done(implicit.probe ? 'implicit' : 'none', [implicit], [noMx]);
 }
 
+const UNREACHABLE_HOST: ReadonlySet<string> = new Set(['smtp.unreachable', 'smtp.mx-no-address', 'smtp.mx-private-address']);
+
 /**
  * A backup MX that does not answer delays mail but loses none while another host works, so an unreachable host
  * is an error only when no host answered at all.
@@ -89,6 +95,6 @@ function adjustForRedundancy(findings: CheckFinding[], hosts: readonly InboundHo
   const anyAnswered = hosts.some((host) => host.probe?.kind === 'session');
   if (!anyAnswered) return findings;
   return findings.map((finding) =>
-    finding.code === 'smtp.unreachable' || finding.code === 'smtp.mx-no-address' ? { ...finding, severity: 'warning' } : finding,
+    UNREACHABLE_HOST.has(finding.code) ? { ...finding, severity: 'warning' } : finding,
   );
 }

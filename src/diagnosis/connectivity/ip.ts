@@ -2,12 +2,9 @@ import ipaddr from 'ipaddr.js';
 import { bySeverity, type CheckFinding } from '../../model/check-finding';
 import { joinTxt, type DnsResolver } from '../../sources/dns';
 import { evaluateSpf, type SpfResult } from '../domain/spf-eval';
-import type { ConnectivityDeps } from './deps';
+import { NOT_PUBLIC_RANGES, type ConnectivityDeps } from './deps';
 import { connectivityFinding } from './findings';
 import { verdictOf, type Verdict } from './inbound';
-
-/** Ranges the internet never sees as a sender; documentation ranges are left alone so examples read naturally. */
-const NOT_PUBLIC = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'unspecified', 'broadcast']);
 
 export interface ReverseName {
   readonly name: string;
@@ -118,7 +115,7 @@ export async function checkSendingIp(ip: string, domain: string | null, deps: Co
   ]);
 
   const findings: CheckFinding[] = [];
-  if (NOT_PUBLIC.has(address.range())) findings.push(connectivityFinding('ip.not-public', `${text} is a ${address.range()} address.`));
+  if (NOT_PUBLIC_RANGES.has(address.range())) findings.push(connectivityFinding('ip.not-public', `${text} is a ${address.range()} address.`));
   if (reverse.error) findings.push(connectivityFinding('ip.dns-error', `The reverse lookup for ${text} failed: ${reverse.error}.`));
   if (reverse.missing) findings.push(connectivityFinding('ip.no-ptr', `${text} has no reverse DNS (PTR) record.`));
   if (reverse.names.length > 0 && !reverse.names.some((name) => name.confirmed)) {

@@ -15,6 +15,7 @@ import {
 import { failed, ok, type Result } from '../../model/result';
 import type { AccessTokens, Audience } from './auth';
 import type { Api, TenantFailure } from './failures';
+import { recordGraphCall } from '../../ops/telemetry';
 
 export interface ResilienceOptions {
   /** Per-attempt timeout. */
@@ -171,6 +172,8 @@ export class TenantHttp {
       if (signal.aborted) throw new TaskCancelledError('request timed out');
       throw new TransientError('network', 0, null, causeOf(error));
     }
+    // Per endpoint, so throttles show where they happen (graph.messageTraces, exo.InvokeCommand …).
+    recordGraphCall(request.endpoint, response.status);
     let text: string;
     try {
       text = await response.text();

@@ -1,3 +1,5 @@
+import type { TraceMessage } from '../../model/trace';
+
 /**
  * What the tenant clients return: Graph and Exchange data with the fields the diagnosis uses, in camelCase. Exchange
  * rows keep their original PascalCase object in `raw` for anything not lifted out here.
@@ -7,20 +9,8 @@
 export const TRACE_STATUSES = ['gettingStatus', 'pending', 'failed', 'delivered', 'expanded', 'quarantined', 'filteredAsSpam', 'recalled'] as const;
 export type TraceStatus = (typeof TRACE_STATUSES)[number] | 'unknown';
 
-/** One message to one recipient, as Graph message trace lists it. */
-export interface MessageTrace {
-  /** The per-message trace id, shared by the message's recipient rows; pass it to `traceDetails`. */
-  readonly id: string;
-  readonly senderAddress: string;
-  readonly recipientAddress: string;
-  /** The RFC 5322 Message-ID, with <>. */
-  readonly messageId: string;
-  readonly receivedDateTime: string;
-  readonly subject: string;
-  readonly size: number;
-  readonly fromIP: string;
-  /** Empty for inbound mail; the destination MX's IP for outbound. */
-  readonly toIP: string;
+/** One message to one recipient, as Graph message trace lists it: the shared model's row, with its status parsed. */
+export interface MessageTrace extends Omit<TraceMessage, 'status'> {
   readonly status: TraceStatus;
 }
 

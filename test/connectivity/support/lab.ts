@@ -124,6 +124,8 @@ export function labDeps(lab: ConnectivityLab): ConnectivityDeps {
     smtp: labProber(lab),
     port: lab.port,
     blocklists: BLOCKLISTS,
+    // Every lab server lives on 127.0.0.x; production refuses such targets (see smtp.mx-private-address).
+    allowPrivateTargets: true,
     now: () => new Date(),
   };
 }
