@@ -6,6 +6,7 @@ import {
 } from './policy';
 import type { ApproverDirectory, AuditLog, QuarantineGateway, ReleaseRequestStore, StoredRequest } from './ports';
 import { recordApproval, type ApprovalEvent } from '../ops/telemetry';
+import { writeEventually } from './eventually';
 
 /**
  * Four-eyes release of quarantined mail. Every entry point re-reads the request from storage by id and
@@ -360,12 +361,13 @@ export async function approveRelease(
   const finalRequest: ReleaseRequest = { ...claim.stored.request, state: next };
   // A conflict here means a stale-claim retry raced us; Release-QuarantineMessage skips recipients already
   // released, so the outcome stays right and the other writer's record stands.
-  await flow.requests.replace(finalRequest, claim.stored.etag);
+  // Exchange has acted: from here on a storage outage must delay these records, not lose them (eventually.ts).
+  await writeEventually(`request ${finalRequest.id} → ${next.status}`, () => flow.requests.replace(finalRequest, claim.stored.etag));
   if (next.status === 'released') {
-    await record(flow, 'released', acting.actor, finalRequest.tenantId, finalRequest, `released to all recipients (${finalRequest.message.recipients.length})`, acting.now);
+    await writeEventually(`audit ${finalRequest.id} released`, () => record(flow, 'released', acting.actor, finalRequest.tenantId, finalRequest, `released to all recipients (${finalRequest.message.recipients.length})`, acting.now));
     return { kind: 'released', request: finalRequest };
   }
-  await record(flow, 'release-failed', acting.actor, finalRequest.tenantId, finalRequest, next.error, acting.now);
+  await writeEventually(`audit ${finalRequest.id} release-failed`, () => record(flow, 'release-failed', acting.actor, finalRequest.tenantId, finalRequest, next.error, acting.now));
   return { kind: 'releaseFailed', request: finalRequest, error: next.error };
 }
 

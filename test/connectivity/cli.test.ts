@@ -1,23 +1,10 @@
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
+import { runCli } from '../support/cli';
 import { startConnectivityLab, type ConnectivityLab } from './support/lab';
 
-/** Runs the CLI in-process and returns its exit code, stdout and stderr. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (argv: string[]) => runCli(argv);
 
 describe('mailflow-doctor smtp-test and ip-check', () => {
   let lab: ConnectivityLab;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { analyzeNdr, type NdrReport } from '../../src/analyzers/ndr';
+import { projectPath } from '../../src/paths';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 
@@ -105,7 +106,7 @@ describe('a user attaches a whole bounce message (.eml)', () => {
   });
 
   it('reads real bounces of other systems from the corpus (Gmail, qmail, Sendmail, Office 365)', () => {
-    const corpus = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'sisimai', 'emails');
+    const corpus = projectPath('..', 'shared', 'corpus', 'sisimai', 'emails');
     const read = (name: string) => ndr(analyzeNdr(readFileSync(join(corpus, name), 'utf8'))).results[0];
     expect(read('lhost-office365-01.eml')).toMatchObject({ recipient: 'kijitora@example.com', status: '5.1.10', reason: 'userunknown' });
     expect(read('rhost-microsoft-01.eml')).toMatchObject({ recipient: 'kijitora@example.com', status: '5.7.606', reason: 'blocked' });

@@ -11,6 +11,8 @@ export const HELP_EXAMPLES: readonly { capability: string; example: string }[] =
   { capability: 'Check a domain', example: 'check SPF and DMARC for contoso.com' },
   { capability: 'Service health', example: 'is Exchange down?' },
   { capability: 'Quarantine', example: 'anything quarantined from billing@litware.com?' },
+  { capability: 'Test mail servers', example: 'test inbound mail to contoso.com' },
+  { capability: 'Follow up on the last answer', example: '("and yesterday?", "what about jane@contoso.com?", "check their SPF", "release it")' },
 ];
 
 export function helpReply(intro: string): Reply {

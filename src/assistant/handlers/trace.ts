@@ -1,16 +1,10 @@
-import { explainCode } from '../../analyzers/ndr';
 import { dnsEvidenceFrom, tenantEvidenceFrom } from '../../diagnosis/adapters';
 import { diagnosisCard, diagnosisText } from '../../diagnosis/card';
-import type { CodeAdvice } from '../../diagnosis/layers';
+import { codeAdvice } from '../../diagnosis/code-advice';
 import { diagnose } from '../../diagnosis/runbook';
 import { cardReply, textReply } from '../../model/reply';
 import { explainFailure } from '../../sources/tenant';
 import type { Handler } from '../handler';
-
-const codeAdvice = (status: string): CodeAdvice | null => {
-  const known = explainCode(status);
-  return known ? { title: known.explanation.title, fixSteps: known.explanation.fixSteps } : null;
-};
 
 /** "Why did mail to X bounce?": the runbook over this conversation's tenant, answered with one card. */
 export const answerTrace: Handler = async (request, turn, services) => {

@@ -1,10 +1,9 @@
-import { explainCode } from '../../analyzers/ndr';
 import { failed, ok, type Result } from '../../model/result';
 import type { TraceMessage } from '../../model/trace';
 import type { DnsResolver } from '../../sources/dns';
 import { explainFailure, type TenantClients, type TenantFailure } from '../../sources/tenant';
 import { dnsEvidenceFrom, tenantEvidenceFrom } from '../adapters';
-import type { CodeAdvice } from '../layers';
+import { codeAdvice } from '../code-advice';
 import { diagnose } from '../runbook';
 import type { TenantConnectivity } from './deps';
 import type { TestMessage } from './test-message';
@@ -23,10 +22,6 @@ function lift<T>(result: Result<T, TenantFailure>, notFound: string): Result<T> 
 /** The Fail (or Defer/Drop) events of a failed message: the trace's own words for why it did not arrive. */
 const FAILURE_EVENTS = /^(fail|drop|defer)/i;
 
-const codeAdvice = (status: string): CodeAdvice | null => {
-  const known = explainCode(status);
-  return known ? { title: known.explanation.title, fixSteps: known.explanation.fixSteps } : null;
-};
 
 /** What the diagnosis of a failed test message needs besides the tenant. */
 export interface DiagnosisInputs {
