@@ -11,6 +11,7 @@
 //   absent BOT_OPENID_METADATA: a test-only override; production uses the Bot Framework's published metadata.
 //   absent TENANT_CLIENT_SECRET: app-only auth uses the certificate in Key Vault; client secrets are not used in Azure.
 //   absent TENANT_CERTIFICATE_PATH: `serve` writes TENANT_CERTIFICATE_PEM (a Key Vault reference) to a private file and sets it.
+//   absent SMTP_ALLOW_PRIVATE_TARGETS: connectivity tests must never probe the bot's own network in Azure; only the local lab turns it on.
 //   absent STORAGE_CONNECTION_STRING: account keys are disabled; STORAGE_ACCOUNT_URL with the managed identity is used instead.
 
 targetScope = 'resourceGroup'

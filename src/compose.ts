@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { DestinationStream } from 'pino';
 import type { Services } from './assistant/services';
 import type { Config } from './config';
 import { tenantConnectivity, type ConnectivityServices } from './diagnosis/connectivity';
@@ -37,8 +38,15 @@ export function createServices(config: Config, log: Logger = loggerFor(config)):
   return { config, log, now: () => new Date(), tenants, quarantine, connectivity, dns, evidence };
 }
 
-export function loggerFor(config: Config): Logger {
-  const secrets = [config.BOT_PASSWORD, config.TENANT_CLIENT_SECRET, config.EXPORT_SIGNING_KEY, config.STORAGE_CONNECTION_STRING]
-    .filter((value): value is string => typeof value === 'string' && value.length > 0);
-  return createLogger({ level: config.LOG_LEVEL, redactEmails: config.LOG_REDACT_EMAILS, secrets });
+/** `destination` defaults to stderr; tests pass a capture to check what reaches the log. */
+export function loggerFor(config: Config, destination?: DestinationStream): Logger {
+  // A connection string's key can surface on its own (an SDK error quoting AccountKey=…), so its parts count too.
+  const keyParts = [config.STORAGE_CONNECTION_STRING, config.APPLICATIONINSIGHTS_CONNECTION_STRING].flatMap((connection) =>
+    [...(connection ?? '').matchAll(/(?:AccountKey|SharedAccessSignature|InstrumentationKey)=([^;]+)/gi)].map((match) => match[1]),
+  );
+  const secrets = [
+    config.BOT_PASSWORD, config.TENANT_CLIENT_SECRET, config.EXPORT_SIGNING_KEY, config.STORAGE_CONNECTION_STRING, config.TENANT_CERTIFICATE_PEM,
+    config.APPLICATIONINSIGHTS_CONNECTION_STRING, ...keyParts,
+  ].filter((value): value is string => typeof value === 'string' && value.length > 0);
+  return createLogger({ level: config.LOG_LEVEL, redactEmails: config.LOG_REDACT_EMAILS, secrets, destination });
 }

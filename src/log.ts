@@ -18,11 +18,15 @@ export function redactEmails(line: string): string {
 }
 
 export function createLogger(options: LogOptions): Logger {
-  const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 4);
+  // Each secret as written and as it appears inside a JSON string (a quote or backslash in it is escaped there),
+  // longest first so that a secret containing another is replaced whole.
+  const secrets = [...new Set((options.secrets ?? []).filter((secret) => secret.length >= 4).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))]
+    .sort((a, b) => b.length - a.length);
   const scrub = (line: string): string => {
-    let out = options.redactEmails ? redactEmails(line) : line;
+    // Secrets first: a secret that looks like an address ("p@ss.word") would no longer match once redacted.
+    let out = line;
     for (const secret of secrets) out = out.split(secret).join('[secret]');
-    return out;
+    return options.redactEmails ? redactEmails(out) : out;
   };
   return pino(
     {

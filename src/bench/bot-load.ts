@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startDemoStack, type DemoStack } from '../demo/stack';
 import { DEMO_TENANT } from '../emulator/m365';
-import { messageActivity, postJson, startFakeConnector, type FakeConnector } from './connector';
+import { clientRetries, messageActivity, postJson, startFakeConnector, type FakeConnector } from './connector';
 import { figure } from './report';
 import { pastedNdr, soakConversation } from './samples';
 import type { BenchContext, SectionOutcome, SectionSpec } from './section';
@@ -176,7 +176,7 @@ export const throughputSection: SectionSpec = {
       notes: [
         `The bot runs in its own process${pinned ? ', pinned to core 0 with taskset' : ' (taskset is not available: not pinned)'}; the load (${WORKERS} conversations, each posting again as soon as it is answered) and the fake Bot Connector run in the bench process. ${context.runs} runs of ${MEASURE_SECONDS} s per route, alternating the order.`,
         `NDR path: a pasted Exchange Online NDR (${ndr.length} characters, Teams HTML) through /api/messages of the production server: intent, NDR analysis, card rendering, a typing activity and the card sent to the connector. Echo: the same express + TeamsAdapter + teams-ai Application (memory state) with one handler that sends the text back.`,
-        `Failed requests: ${failures}.`,
+        `Failed requests: ${failures}; requests the client sent again because the server had just closed their idle kept-alive socket (so the bot never saw the first attempt): ${clientRetries.count}.`,
       ],
       figures: [
         figure('throughput.echo', 'Echo route', 'activities/s', echoRates),
@@ -211,6 +211,7 @@ export const memorySection: SectionSpec = {
     connector.keep = true;
     const rounds: SoakRound[] = [];
     const errors: string[] = [];
+    const retriesBefore = clientRetries.count;
     for (let pass = 1; pass <= MAX_ROUNDS; pass++) {
       // Each round is the issue's soak: 200 conversations at once, each saying five things one after another.
       if (pass > 2 && context.secondsLeft() < 45) break;
@@ -257,6 +258,7 @@ export const memorySection: SectionSpec = {
         `Soak: ${rounds.length} rounds × (${SOAK_CONVERSATIONS} conversations at once × ${SOAK_MESSAGES} messages each, every round new conversations: a code question, a trace question against the emulator, a pasted NDR, pasted headers, a follow-up or help) = ${messages} messages on loopback. Growth compares the RSS 1 s after the first thousand messages with the RSS 1 s after the last thousand, as they stood (the issue's figure); the after-GC column shows what is retained.`,
         `Per round: ${rounds.map((item) => `#${item.round} ${item.seconds.toFixed(1)} s, RSS ${round(item.rssMb)} MB, after GC ${round(item.collectedRssMb)} MB, live heap ${round(item.heapUsedMb)} MB`).join('; ')}.`,
         ...(errors.length > 0 ? [`Errors: ${errors.join('; ')}`] : ['No errors: every message got HTTP 200 and a reply that was not an error message.']),
+        `Requests the client sent again because the server had just closed their idle kept-alive socket (the bot never saw the first attempt; not counted as errors): ${clientRetries.count - retriesBefore}.`,
       ],
       figures: [
         figure('memory.idle', 'Resident set at idle', 'MB', [idleRssMb], { comparison: '<', value: 150, text: '< 150 MB' }),

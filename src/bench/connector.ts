@@ -99,19 +99,35 @@ export function messageActivity(text: string, serviceUrl: string, conversationId
 /** Keep-alive connections, enough for the soak's 200 conversations at once. */
 export const benchAgent = new Agent({ keepAlive: true, maxSockets: 512 });
 
+/**
+ * Requests sent again because they went out on a kept-alive socket the server had just closed as idle (its
+ * keep-alive timeout): the request never reached the bot, so the client retries it, as Node's documentation advises
+ * (`request.reusedSocket`). Counted so the report can say how often that happened.
+ */
+export const clientRetries = { count: 0 };
+
 /** POSTs JSON and resolves with the status once the response has ended (the bot has replied by then). */
-export function postJson(url: string, body: unknown, agent: Agent = benchAgent): Promise<number> {
+export async function postJson(url: string, body: unknown, agent: Agent = benchAgent): Promise<number> {
   const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
+  const attempt = () =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      });
+      req.setTimeout(60_000, () => req.destroy(new Error('no answer within 60 s')));
+      req.on('error', (error: NodeJS.ErrnoException) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
+      req.end(payload);
     });
-    req.setTimeout(60_000, () => req.destroy(new Error('no answer within 60 s')));
-    req.on('error', reject);
-    req.end(payload);
-  });
+  try {
+    return await attempt();
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & { reusedSocket?: boolean };
+    if (!failure.reusedSocket || failure.code !== 'ECONNRESET') throw error;
+    clientRetries.count += 1;
+    return attempt();
+  }
 }
 
 /** The Adaptive Card of a captured reply, if it carries one. */

@@ -26,15 +26,28 @@ export function isResultCard(reply: Reply): reply is Extract<Reply, { kind: 'car
   return !(typeof reply.data === 'object' && (reply.data as { refused?: unknown }).refused === true);
 }
 
-/** Case writes never fail an answer: storage trouble is logged, and the person still gets the card. */
+/**
+ * How long an answer waits for its case entries. Normally they are written in milliseconds and the answer follows
+ * them; when storage is down the SDK retries for far longer, and the person must not wait for the record.
+ */
+const CASE_WRITE_WAIT_MS = 2000;
+
+/** Case writes never fail or stall an answer: storage trouble is logged, and the person still gets the card. */
 export async function recordCase(services: Services, entries: readonly CaseEntry[]): Promise<void> {
   const cases = services.evidence?.cases;
   if (!cases || entries.length === 0) return;
-  try {
+  const writing = (async () => {
     for (const entry of entries) await cases.append(entry);
-  } catch (error) {
+  })().catch((error: unknown) => {
     services.log.warn({ err: error, caseId: entries[0].caseId }, 'could not write to the case log');
-  }
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CASE_WRITE_WAIT_MS);
+    timer.unref();
+  });
+  await Promise.race([writing, waited]);
+  clearTimeout(timer);
 }
 
 const MAX_QUESTION_CHARS = 4000;
@@ -60,15 +73,14 @@ export async function withEvidence(
   try {
     if (isResultCard(reply) && opensCase(request)) {
       const summary = ticketSummary({ request, reply, caseId, at, question: turn.text, askedBy: turn.actor.name ?? turn.actor.userId });
-      let card = withTicketCopy(reply.card, summary, caseId);
       const rows = traceRowsOf(reply.data);
       const exports = services.evidence?.exports;
       const tenantId = turn.conversation.tenantId;
-      if (exports && tenantId && rows.length > 0) {
-        const saved = exports.save({ tenantId, caseId, rows, at });
-        card = withExportButton(card, saved.id, tenantId, rows.length);
-        exports.attachCard(saved, card);
-      }
+      // The export button goes on first, so that a long summary is the one cut to fit, not the button dropped.
+      const saved = exports && tenantId && rows.length > 0 ? exports.save({ tenantId, caseId, rows, at }) : null;
+      const withButton = saved && tenantId ? withExportButton(reply.card, saved.id, tenantId, rows.length) : reply.card;
+      const card = withTicketCopy(withButton, summary, caseId);
+      if (saved) exports?.attachCard(saved, card);
       answer = { ...reply, card };
     }
   } catch (error) {

@@ -8,10 +8,28 @@ export const EVIDENCE_VERBS = { exportTrace: 'evidence.exportTrace' } as const;
 const CARD_BUDGET = MAX_CARD_BYTES - 2048;
 
 type CardAction = Record<string, unknown>;
+type CardElement = Record<string, unknown>;
+
+/**
+ * The evidence buttons sit in one ActionSet at the end of the card's body, not in its `actions`: the answer card's
+ * own buttons stay as its capability made them, and the evidence set can be found and changed by its id.
+ */
+const EVIDENCE_SET_ID = 'evidence-actions';
+
+function bodyOf(card: AdaptiveCardJson): CardElement[] {
+  return Array.isArray(card.body) ? (card.body as CardElement[]) : [];
+}
+
+function evidenceSet(card: AdaptiveCardJson): CardElement | undefined {
+  return bodyOf(card).find((element) => element.id === EVIDENCE_SET_ID);
+}
 
 function withActions(card: AdaptiveCardJson, extra: readonly CardAction[]): AdaptiveCardJson {
-  const actions = Array.isArray(card.actions) ? (card.actions as CardAction[]) : [];
-  return { ...card, actions: [...actions, ...extra] };
+  const existing = evidenceSet(card);
+  const actions = [...((existing?.actions as CardAction[] | undefined) ?? []), ...extra];
+  const set: CardElement = { type: 'ActionSet', id: EVIDENCE_SET_ID, separator: true, spacing: 'Medium', actions };
+  const body = existing ? bodyOf(card).map((element) => (element === existing ? set : element)) : [...bodyOf(card), set];
+  return { ...card, body };
 }
 
 function ticketAction(summary: string): CardAction {
@@ -63,9 +81,8 @@ export function withExportButton(card: AdaptiveCardJson, exportId: string, tenan
 
 /** The answer card with the download link under it, shown to the person who clicked (not to the channel). */
 export function withDownloadLink(card: AdaptiveCardJson, url: string, expiresAt: string, ttlMinutes: number, rowCount: number): AdaptiveCardJson {
-  const body = Array.isArray(card.body) ? (card.body as unknown[]) : [];
   const expires = `${expiresAt.slice(0, 10)} ${expiresAt.slice(11, 16)} UTC`;
-  const notice = {
+  const notice: CardElement = {
     type: 'Container',
     style: 'emphasis',
     separator: true,
@@ -75,6 +92,9 @@ export function withDownloadLink(card: AdaptiveCardJson, url: string, expiresAt:
       { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Download CSV', url }] },
     ],
   };
-  const actions = (Array.isArray(card.actions) ? (card.actions as CardAction[]) : []).filter((action) => action.verb !== EVIDENCE_VERBS.exportTrace);
-  return { ...card, body: [...body, notice], actions };
+  // The export button gives way to the link; "Copy for ticket" stays.
+  const body = bodyOf(card).map((element) =>
+    element.id === EVIDENCE_SET_ID ? { ...element, actions: ((element.actions as CardAction[]) ?? []).filter((action) => action.verb !== EVIDENCE_VERBS.exportTrace) } : element,
+  );
+  return { ...card, body: [...body, notice] };
 }

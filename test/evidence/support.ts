@@ -10,16 +10,30 @@ export const MENTION = { type: 'mention', text: '<at>Mailflow Doctor</at>', ment
 
 type Card = Record<string, any>;
 
+/** Every action on a card, wherever it sits (the card's actions, ActionSets in the body, ShowCard sub-cards). */
+export function allActions(card: unknown): Card[] {
+  const found: Card[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Card;
+      if (typeof record.type === 'string' && record.type.startsWith('Action.')) found.push(record);
+      for (const [key, value] of Object.entries(record)) if (key !== 'refresh') walk(value);
+    }
+  };
+  walk(card);
+  return found;
+}
+
 /** The text inside "Copy for ticket", or undefined when the card has no such button. */
 export function ticketText(card: Card | undefined): string | undefined {
-  const action = (card?.actions ?? []).find((item: Card) => item.type === 'Action.ShowCard' && item.title === 'Copy for ticket');
+  const action = allActions(card).find((item) => item.type === 'Action.ShowCard' && item.title === 'Copy for ticket');
   const block = action?.card?.body?.find((item: Card) => item.type === 'TextBlock' && item.fontType === 'Monospace');
   return block?.text;
 }
 
 export function exportButton(card: Card | undefined): { exportId: string; tenantId: string } | undefined {
-  const action = (card?.actions ?? []).find((item: Card) => item.type === 'Action.Execute' && item.verb === 'evidence.exportTrace');
-  return action?.data;
+  return allActions(card).find((item) => item.type === 'Action.Execute' && item.verb === 'evidence.exportTrace')?.data;
 }
 
 export function lastCard(replies: readonly ConnectorCall[]): Card | undefined {

@@ -96,6 +96,16 @@ describe('evidence for the ticket, through /api/messages with the demo tenant', 
       expect(ticket).toMatch(/identity \S+\\\S+/);
     });
 
+    it('a connectivity check: the answer as the card says it, with the case id', async () => {
+      const [reply] = await bot.say('is 198.51.100.45 blocklisted?', { conversationId: 'a:ticket-ip' });
+      const card = cardOf(reply)!;
+      expect(cardProblems(card)).toEqual([]);
+      const ticket = ticketText(card)!;
+      expect(ticket).toMatch(/^# Mailflow Doctor CASE-\S+: ip_check/);
+      expect(ticket).toContain('198.51.100.45');
+      expect(ticket).toMatch(/## Answer \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)/);
+    });
+
     it('keeps one case per conversation: the second question names the same case', async () => {
       const first = ticketText(cardOf((await bot.say('check dmarc for contoso.com', { conversationId: 'a:ticket-same-case' }))[0]))!;
       const second = ticketText(cardOf((await bot.say('check spf for contoso.com', { conversationId: 'a:ticket-same-case' }))[0]))!;

@@ -149,6 +149,25 @@ describe('a helpdesk engineer attaches files to a message', () => {
   });
 });
 
+describe('a file attached from a tenant the bot does not serve', () => {
+  let files: Awaited<ReturnType<typeof startFileServer>>;
+  let bot: HardeningBot;
+  beforeAll(async () => {
+    files = await startFileServer();
+    bot = await startHardeningBot({ env: { ALLOWED_TENANT_IDS: '11111111-1111-4111-8111-111111111111' }, attachments: { allowUrl: loopbackAllowed } });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await files?.close();
+  });
+
+  it('is not downloaded at all: the turn is refused first', async () => {
+    const replies = await bot.say('', { tenantId: '99999999-9999-4999-8999-999999999999', extra: { attachments: [teamsFile('bounce.eml', `${files.url}/bounce.eml`)] } as never });
+    expect(cardText(cardOf(replies[0]))).toContain('not served by this Mailflow Doctor');
+    expect(files.served).toEqual([]);
+  });
+});
+
 describe('what the production download policy fetches', () => {
   it.each([
     ['https://contoso.sharepoint.com/personal/alex/_layouts/15/download.aspx?UniqueId=1&tempauth=x', true],

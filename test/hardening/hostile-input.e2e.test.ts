@@ -5,6 +5,7 @@ import { demoScenario, processTrustsEmulatorCa, startM365Emulator, DEMO_TENANT, 
 import { projectPath } from '../../src/paths';
 import { cardOf, cardText, startBotHarness, type BotHarness, type ConnectorCall } from '../support/bot-harness';
 import { cardProblems } from '../support/cards';
+import { executeInvoke, invokeAnswer } from '../quarantine/support/invoke';
 import { LogCapture, loggingInto } from './support';
 
 const ndrFixture = readFileSync(projectPath('test', 'ndr', 'fixtures', 'exo-current.txt'), 'utf8');
@@ -164,6 +165,23 @@ describe('malformed requests to /api/messages', () => {
     const response = await raw(JSON.stringify({ type: 'message', text: 'x'.repeat(5 * 1024 * 1024) }));
     expect(response.status).toBe(413);
     expect(response.body).not.toMatch(/node_modules|<pre>/);
+  });
+
+  it.each([['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty']])('answers a card action with the verb %s as an unknown button', async (verb) => {
+    const response = await bot.post(executeInvoke(bot.connector.url, { userId: '29:alex', aadObjectId: null, name: 'Alex' }, verb, {}));
+    expect(response.status).toBe(200);
+    expect(invokeAnswer(response.body).text).toBe(`This button (${verb}) is not something I know how to do.`);
+  });
+
+  it.each([
+    ['a string', 'x'],
+    ['an array', ['a', 'b']],
+    ['null', null],
+    ['an object with a poisoned prototype', JSON.parse('{"__proto__":{"tenantId":"x"},"requestId":{"$gt":""}}')],
+  ])('answers a quarantine button whose data is %s without failing', async (_kind, data) => {
+    const response = await bot.post(executeInvoke(bot.connector.url, { userId: '29:alex', aadObjectId: null, name: 'Alex' }, 'quarantine.approve', data as never));
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(response.body)).not.toMatch(/TypeError|node_modules/);
   });
 
   it('is still healthy afterwards', async () => {

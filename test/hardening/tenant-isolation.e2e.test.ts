@@ -2,7 +2,7 @@ import { demoScenario, processTrustsEmulatorCa, startM365Emulator, DEMO_TENANT, 
 import { cardOf, cardText, startBotHarness, type BotHarness } from '../support/bot-harness';
 import { cardProblems } from '../support/cards';
 import { executeInvoke, invokeAnswer } from '../quarantine/support/invoke';
-import { FOREIGN_TENANT, LogCapture, loggingInto } from './support';
+import { FOREIGN_TENANT, LogCapture, loggingInto, MENTION } from './support';
 
 const REFUSAL = 'This organisation is not served by this Mailflow Doctor';
 const QUARANTINED = '9f3c2a10-5b7d-4e2f-a1c3-08de1f2a3b4c\\7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -57,8 +57,11 @@ describe('a tenant that is not configured talks to the bot', () => {
 
   it('refuses a channel message whose tenant is only in channelData', async () => {
     const replies = await bot.say('<at>Mailflow Doctor</at> is exchange down?', {
-      tenantId: FOREIGN_TENANT, conversationType: 'channel', conversationId: '19:foreign@thread.tacv2',
-      extra: { entities: [{ type: 'mention', text: '<at>Mailflow Doctor</at>', mentioned: { id: '28:mailflow-doctor', name: 'Mailflow Doctor' } }] },
+      tenantId: FOREIGN_TENANT, conversationType: 'channel',
+      extra: {
+        entities: [MENTION],
+        conversation: { id: '19:foreign@thread.tacv2', conversationType: 'channel', isGroup: true, name: '' },
+      } as never,
     });
     expect(cardText(cardOf(replies[0]))).toContain(REFUSAL);
     expect(emulator.requests).toEqual([]);

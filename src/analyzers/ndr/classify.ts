@@ -24,6 +24,8 @@ export interface BounceFacts {
   readonly hosts?: readonly (string | null)[];
   /** The DSN's own Status was only a placeholder (absent or x.0.0): a code found elsewhere is second-hand. */
   readonly placeholderStatus?: boolean;
+  /** The failed recipient: its domain names the provider when the refusing host is not named. */
+  readonly recipient?: string | null;
 }
 
 interface CompiledReason {
@@ -40,6 +42,8 @@ for (const [name, entry] of Object.entries(table.patterns)) {
 const STATUS_REASON = table.statusReason as Record<string, string>;
 const VENDOR_REASON = table.vendorStatusReason as Record<string, string>;
 const RETRIABLE = new Set<string>(table.retriable);
+/** Reasons the classifier reaches only by elimination (Sisimai's "retry" set): another source of evidence may overrule them. */
+export const RETRIABLE_GUESS: ReadonlySet<string> = RETRIABLE;
 const DOMAIN_REASON = table.recipientDomainReason as Record<string, string>;
 
 /** A reason fixed by the recipient's service (a Google Groups address), or null. */
@@ -49,6 +53,95 @@ export function reasonForRecipientDomain(recipient: string | null): Reason | nul
   const reason = DOMAIN_REASON[domain];
   return reason && isReason(reason) ? reason : null;
 }
+/**
+ * A provider that documents its own error vocabulary (Cox's AUP#CXBL, Orange's OFR_506, Facebook's RCP-P2, Yahoo's
+ * wording, docomo's stage-dependent "550 Unknown user"): the table entry in bounce-reasons.json, compiled once.
+ */
+interface Provider {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly code: RegExp | null;
+  readonly codes: Readonly<Record<string, string>>;
+  readonly ranges: readonly (readonly [number, number, string])[];
+  readonly phrases: readonly (readonly [string, readonly string[]])[];
+  readonly statusReason: Readonly<Record<string, string>>;
+  readonly commandReason: Readonly<Record<string, string>>;
+}
+
+interface ProviderEntry {
+  name: string;
+  domains: string[];
+  code?: string;
+  codes?: Record<string, string>;
+  ranges?: (number | string)[][];
+  phrases?: Record<string, string[]>;
+  statusReason?: Record<string, string>;
+  commandReason?: Record<string, string>;
+}
+
+const PROVIDERS: readonly Provider[] = (table.providers as ProviderEntry[]).map((entry) => {
+  const reasons = [
+    ...Object.values(entry.codes ?? {}), ...(entry.ranges ?? []).map((range) => String(range[2])), ...Object.keys(entry.phrases ?? {}),
+    ...Object.values(entry.statusReason ?? {}), ...Object.values(entry.commandReason ?? {}),
+  ];
+  for (const reason of reasons) if (!isReason(reason)) throw new Error(`bounce-reasons.json: provider ${entry.name}: unknown reason ${reason}`);
+  return {
+    name: entry.name,
+    domains: entry.domains.map((domain) => domain.toLowerCase()),
+    code: entry.code ? new RegExp(entry.code) : null,
+    codes: entry.codes ?? {},
+    ranges: (entry.ranges ?? []).map((range) => [Number(range[0]), Number(range[1]), String(range[2])] as const),
+    phrases: Object.entries(entry.phrases ?? {}),
+    statusReason: entry.statusReason ?? {},
+    commandReason: entry.commandReason ?? {},
+  };
+});
+
+function hostIn(host: string, domains: readonly string[]): boolean {
+  return domains.some((domain) => host === domain || host.endsWith('.' + domain));
+}
+
+/** The provider that refused the message: named by the refusing host, else by the recipient's domain. */
+function providerOf(remoteHost: string | null | undefined, recipient: string | null | undefined): Provider | null {
+  const host = remoteHost?.toLowerCase().replace(/\.$/, '') ?? '';
+  const domain = recipient ? recipient.slice(recipient.lastIndexOf('@') + 1).toLowerCase() : '';
+  for (const candidate of [host, domain]) {
+    if (!candidate) continue;
+    const provider = PROVIDERS.find((entry) => hostIn(candidate, entry.domains));
+    if (provider) return provider;
+  }
+  return null;
+}
+
+/** What the provider's own vocabulary says about this bounce, or null when none of its codes or phrases is present. */
+function providerVerdict(provider: Provider, facts: BounceFacts, lower: string): Reason | null {
+  const found = provider.code?.exec(lower);
+  if (found) {
+    const code = found[1];
+    const direct = provider.codes[code];
+    if (direct) return direct as Reason;
+    const number = Number(code);
+    const range = Number.isFinite(number) ? provider.ranges.find(([from, to]) => number >= from && number <= to) : undefined;
+    if (range) return range[2] as Reason;
+  }
+  if (facts.status && provider.statusReason[facts.status]) return provider.statusReason[facts.status] as Reason;
+  for (const [reason, phrases] of provider.phrases) if (phrases.some((phrase) => lower.includes(phrase))) return reason as Reason;
+  const placeholder = facts.status === null || /^[45]\.0\.0$/.test(facts.status);
+  if (placeholder && facts.command && provider.commandReason[facts.command]) return provider.commandReason[facts.command] as Reason;
+  return null;
+}
+
+const BOUNCE_CATEGORY = table.bounceCategories as Record<string, string>;
+
+/** The reason a sending MTA's own bounce category means (PowerMTA's "bad-mailbox" …), or null. */
+export function reasonForBounceCategory(category: string | undefined): Reason | null {
+  const reason = category ? BOUNCE_CATEGORY[category.trim().toLowerCase()] : undefined;
+  return reason && isReason(reason) ? reason : null;
+}
+
+const GMAIL_STATES = table.gmailStates as Record<string, string[]>;
+const GMAIL_STATE = /\(state (\d{1,2})\)/;
+
 const FIRST_PASS = table.firstPass.filter(isReason);
 const SECOND_PASS = table.secondPass.filter(isReason);
 const RCPT_TIME_PROVIDERS: readonly string[] = table.rcptTimeProviders;
@@ -95,6 +188,26 @@ export function reasonFromStatus(status: string | null): Reason | null {
   return null;
 }
 
+const REMOTE_WORDING: readonly string[] = table.remoteReplyWording;
+
+/**
+ * Whether the diagnostic is the reporting MTA's own verdict (its directory said "The recipient name is not recognized")
+ * rather than a remote server's reply passed on: no reply code anywhere ("550 …", "ERROR_CODE :550"), not typed as an
+ * SMTP reply, not led by a status code ("5.3.0 - Other mail system problem …"), and not a large provider's own wording.
+ */
+function ownWords(facts: BounceFacts, lower: string): boolean {
+  if (facts.replyCode !== null || facts.diagnosticType.toUpperCase() === 'SMTP') return false;
+  if (/(?:^|\s|code\s?:\s?)[45]\d\d(?:[\s:,-]|$)/.test(lower) || /^\s*[45]\.\d{1,3}\.\d{1,3}\b/.test(lower)) return false;
+  return !REMOTE_WORDING.some((phrase) => lower.includes(phrase));
+}
+
+const LOCAL_AGENTS: readonly string[] = table.localDeliveryAgents;
+
+/** Words of the local delivery agent ("mail.local: unknown user: bob"): the message reached the mailbox store itself. */
+function localAgent(lower: string): boolean {
+  return LOCAL_AGENTS.some((agent) => lower.includes(agent));
+}
+
 function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, lower: string, codeReason: Reason | null): boolean {
   const permanent = facts.status === null || facts.status.startsWith('5');
   // An explicit, specific code (5.2.2 mailbox full) is not overruled by a stray phrase, unless the server's words
@@ -113,8 +226,7 @@ function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, lowe
     // recipient name is not recognized") come from its own directory, so the address is unknown; a remote server's
     // "550 unknown user" could have come at RCPT or after DATA (Sisimai then says filtered), unless that server is a
     // large provider, which checks recipients at RCPT.
-    const ownWords = facts.replyCode === null && !/(?:^|\s)[45]\d\d[\s:-]/.test(lower);
-    const unknownStage = facts.command === null && (ownWords || rcptTimeProvider(facts.hosts));
+    const unknownStage = facts.command === null && (ownWords(facts, lower) || rcptTimeProvider(facts.hosts) || localAgent(lower));
     return (facts.command === 'RCPT' || unknownStage) && matchesReason('userunknown', lower);
   }
   if (reason === 'filtered') {
@@ -122,7 +234,7 @@ function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, lowe
     if (explicitOther) return false;
     // Only servers that read the message (after DATA) filter it; earlier refusals are something else.
     if (BEFORE_DATA.has(facts.command)) return false;
-    const remoteReply = facts.replyCode !== null || /(?:^|\s)[45]\d\d[\s:-]/.test(lower);
+    const remoteReply = !ownWords(facts, lower) && !localAgent(lower);
     return matchesReason('filtered', lower) || ((facts.command === 'DATA' || (remoteReply && !rcptTimeProvider(facts.hosts))) && matchesReason('userunknown', lower));
   }
   if (reason === 'hostunknown') {
@@ -146,6 +258,14 @@ export function classifyBounce(facts: BounceFacts): Reason {
   const status = facts.status;
   if (status?.startsWith('2.') || facts.action === 'delivered') return 'delivered';
   const byStatus = reasonFromStatus(status);
+  // A provider's documented code or wording says what it meant, whatever the generic rules would read into it.
+  const provider = providerOf(facts.hosts?.[0], facts.recipient);
+  const verdict = provider ? providerVerdict(provider, facts, lower) : null;
+  if (verdict) return verdict;
+  // Gmail names the stage of a relayed refusal; a generic status (x.y.0) says no more than the stage does.
+  // A specific status (5.7.1) keeps its own meaning.
+  const state = GMAIL_STATES[GMAIL_STATE.exec(lower)?.[1] ?? ''];
+  if (state && isReason(state[1]) && (status === null || /\.0$/.test(status))) return state[1];
   // Refused before any address was sent (connection, greeting, HELO): the client itself was blocked.
   if (facts.command === 'CONN' || facts.command === 'HELO' || facts.command === 'EHLO') {
     return AT_CONNECT.find((reason) => matchesReason(reason, lower)) ?? 'blocked';

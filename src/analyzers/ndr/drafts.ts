@@ -5,7 +5,7 @@ import { headerValue } from './mime';
 import { addressOf, bounceExclusions, isAutoReply, isBounceMessage, type Bounce } from './bounce';
 import {
   BARE_REPLY, cleanAddress, detectCommand, explanationArea, findRemoteHost, findReplyCode, findStatus, firstAddress, joinReplyLines,
-  looksLikeBounce, pairedStatuses, scanExchangeClassic, scanExchangeCurrent, scanRecipientBlocks, scanTranscript, type BodyRecord,
+  looksLikeBounce, pairedStatuses, scanExchangeClassic, scanServerTranscript, scanExchangeCurrent, scanRecipientBlocks, scanTranscript, type BodyRecord,
 } from './scan';
 import { oneLine } from './text';
 import type { DeliveryAction } from './types';
@@ -38,6 +38,10 @@ export interface Draft {
   readonly weak?: boolean;
   /** The DSN Status field was absent or only "x.0.0". */
   readonly placeholderStatus?: boolean;
+  /** The words some MTAs add to the Status field ("5.2.1 (mailbox disabled, not accepting messages)"). */
+  readonly statusComment?: string;
+  /** The sending MTA's own category for the bounce (X-PowerMTA-BounceCategory: bad-mailbox). */
+  readonly category?: string;
 }
 
 /**
@@ -66,6 +70,8 @@ function fromDsn(group: DsnFields, body: readonly BodyRecord[], transcriptComman
   if (!recipient && matching?.recipient) recipient = matching.recipient;
   if (diagnostic.length === 0 && matching) diagnostic = matching.diagnostic;
   const statusField = findStatus(group.status ?? '');
+  // Oracle Messaging Server and PowerMTA explain the status in a comment: "(Remote SMTP server has rejected address)".
+  const statusComment = /\(([^()]{3,200})\)/.exec(group.status ?? '')?.[1].trim().toLowerCase();
   // Exchange writes the remote server's exact reply in its text part; its DSN Status is often only the final verdict.
   let status = bodyIsMicrosoft && matching?.status ? matching.status : preciseStatus(statusField, diagnostic);
   // A placeholder status ("5.0.0", Sendmail's "X-Unix; 255") with the real reply only in the text part.
@@ -78,9 +84,12 @@ function fromDsn(group: DsnFields, body: readonly BodyRecord[], transcriptComman
     diagnostic,
     diagnosticType: diagField?.type ?? '',
     action: toAction(group.action),
-    remoteHost: remote?.value ? remote.value.replace(/\.$/, '').toLowerCase() : findRemoteHost(diagnostic) ?? matching?.remoteHost ?? null,
-    command: detectCommand(diagnostic) ?? matching?.command ?? transcriptCommand,
+    // "dns; mx.example.jp (192.0.2.135)" or "lsean.ezweb.ne.jp (tcp|…) (au mail)": the host is the first word.
+    remoteHost: remote?.value ? remote.value.split(/[\s([]/)[0].replace(/\.$/, '').toLowerCase() || null : findRemoteHost(diagnostic) ?? matching?.remoteHost ?? null,
+    command: detectCommand(diagnostic) ?? matching?.command ?? detectCommand(statusComment ?? '') ?? transcriptCommand,
     placeholderStatus: statusField === null || /^[45]\.0\.0$/.test(statusField),
+    statusComment,
+    category: group['x-powermta-bouncecategory'],
   };
 }
 
@@ -168,8 +177,37 @@ function jmrpDraft(bounce: Bounce): Draft | null {
   return { recipient, status: null, replyCode: null, diagnostic: '', diagnosticType: '', action: 'delivered', remoteHost: null, command: null, preset: 'feedback' };
 }
 
+/**
+ * fml, the mailing-list manager, refuses a posting with a notice of its own (X-MLServer: fml …): "You are not a member
+ * of this mailing list <list@…>", "Duplicated Message-ID in <list@…>". The list named in its first sentence is the
+ * address that refused.
+ */
+function mailingListDraft(bounce: Bounce, area: string): Draft | null {
+  if (!bounce.top || !/^fml\b/i.test(headerValue(bounce.top, 'x-mlserver') ?? '')) return null;
+  const first = area.trim().split(/\n\s*\n/, 1)[0] ?? '';
+  const list = /<([^<>\s]{1,320}@[^<>\s]{1,255})>/.exec(first);
+  if (!list) return null;
+  return {
+    recipient: cleanAddress(list[1]), status: null, replyCode: null, diagnostic: oneLine(first).slice(0, 1000), diagnosticType: '', action: 'failed',
+    remoteHost: null, command: null,
+  };
+}
+
+/** Apple Mail's one-tap unsubscribe sends the list a message marked X-Apple-Unsubscribe: true — an opt-out, i.e. feedback. */
+function unsubscribeDraft(bounce: Bounce): Draft | null {
+  if (!bounce.top || !/^\s*true\b/i.test(headerValue(bounce.top, 'x-apple-unsubscribe') ?? '')) return null;
+  return {
+    recipient: addressOf(headerValue(bounce.top, 'from')), status: null, replyCode: null, diagnostic: '', diagnosticType: '', action: 'delivered',
+    remoteHost: null, command: null, preset: 'feedback',
+  };
+}
+
 export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   if (bounce.feedback !== null) return [feedbackDraft(bounce)];
+  const optOut = unsubscribeDraft(bounce);
+  if (optOut) return [optOut];
+  const listNotice = mailingListDraft(bounce, explanationArea(bounce.texts.join('\n\n')));
+  if (listNotice) return [listNotice];
   const jmrp = jmrpDraft(bounce);
   if (jmrp) return [jmrp];
   const ses = sesDrafts(bounce.texts.join('\n').slice(0, 400_000));
@@ -182,7 +220,13 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   const classic = exchange.length > 0 ? [] : scanExchangeClassic(area);
   const microsoft = exchange.length > 0 ? exchange : classic;
   const bounceLike = looksLikeBounce(fullText) || isBounceMessage(bounce.top);
-  const generic = microsoft.length > 0 || !bounceLike ? [] : scanRecipientBlocks(area, exclude);
+  let generic = microsoft.length > 0 || !bounceLike ? [] : scanRecipientBlocks(area, exclude);
+  if (generic.length === 0 && microsoft.length === 0 && bounceLike && exclude.size > 0) {
+    // Mail sent to oneself bounces to the same address it failed for: an excluded address that carries a server's
+    // reply is the failed recipient after all (the bounce's own From never is).
+    const own = addressOf(bounce.top ? headerValue(bounce.top, 'from') : null);
+    generic = scanRecipientBlocks(area, new Set(own ? [own] : [])).filter((rec) => rec.replyCode !== null && exclude.has(rec.recipient ?? ''));
+  }
   const body = microsoft.length > 0 ? microsoft : generic;
 
   const dsnGroups = bounce.dsn.flatMap((text) => parseDeliveryStatus(text).recipients).filter((group) => Object.keys(group).length > 0);
@@ -200,9 +244,12 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
     });
   }
   if (body.length > 0) return body.map((rec) => fromBody(rec, transcriptCommand));
+  const serverTranscript = scanServerTranscript(area);
+  if (serverTranscript.length > 0) return serverTranscript.map((rec) => fromBody(rec, null));
 
   if (bounceLike) {
-    const failed = addressOf(bounce.top ? headerValue(bounce.top, 'x-failed-recipients') ?? headerValue(bounce.top, 'x-original-to') : null);
+    // (A bounce's own X-Original-To is where the bounce was delivered, the sender's side: never the failed recipient.)
+    const failed = addressOf(bounce.top ? headerValue(bounce.top, 'x-failed-recipients') : null);
     const originalTo = addressOf(bounce.original ? headerValue(bounce.original, 'to') : null);
     const recipient = failed ?? originalTo;
     if (recipient || bounce.top) {

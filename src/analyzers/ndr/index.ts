@@ -1,5 +1,5 @@
 import { isReason, type Reason } from '../../model/reason';
-import { classifyBounce, reasonForRecipientDomain } from './classify';
+import { RETRIABLE_GUESS, classifyBounce, reasonForBounceCategory, reasonForRecipientDomain } from './classify';
 import { parseDeliveryStatus, typedValue } from './dsn';
 import { explainCode, explainReason, explainStatus } from './explain';
 import { headerValue } from './mime';
@@ -31,14 +31,21 @@ function finish(draft: Draft, delayedWording: boolean, reportingHost: string | n
   const status = draft.status;
   const action: DeliveryAction =
     draft.action ?? (status?.startsWith('2.') ? 'delivered' : delayedWording && (status === null || status.startsWith('4')) ? 'delayed' : 'failed');
-  const classified = draft.preset && isReason(draft.preset)
+  let classified: Reason = draft.preset && isReason(draft.preset)
     ? draft.preset
     : classifyBounce({
-        status, replyCode: draft.replyCode, diagnostic: draft.diagnostic, action, command: draft.command, diagnosticType: draft.diagnosticType,
-        hosts: [draft.remoteHost, reportingHost], placeholderStatus: draft.placeholderStatus,
+        status, replyCode: draft.replyCode, diagnostic: draft.statusComment ? `${draft.diagnostic} (${draft.statusComment})` : draft.diagnostic, action, command: draft.command, diagnosticType: draft.diagnosticType,
+        hosts: [draft.remoteHost, reportingHost], placeholderStatus: draft.placeholderStatus, recipient: draft.recipient,
       });
   // A service whose bounces always mean one thing decides only when the words themselves were inconclusive.
-  const reason: Reason = classified === 'onhold' || classified === 'undefined' ? reasonForRecipientDomain(draft.recipient) ?? classified : classified;
+  const inconclusive = classified === 'onhold' || classified === 'undefined';
+  // Built from the bounce's own prose because no server's reply was given: nothing to hold on to.
+  if (draft.weak && classified === 'onhold') classified = 'undefined';
+  const byDomain = inconclusive ? reasonForRecipientDomain(draft.recipient) : null;
+  // The sending MTA's own category settles what the words leave open (a retriable guess, or filtered vs unknown user).
+  const byCategory = reasonForBounceCategory(draft.category);
+  const open = inconclusive || classified === 'filtered' || RETRIABLE_GUESS.has(classified);
+  const reason: Reason = byDomain ?? (byCategory && open ? byCategory : classified);
   return { recipient: draft.recipient, status, replyCode: draft.replyCode, reason, action, diagnostic: draft.diagnostic, remoteHost: draft.remoteHost };
 }
 

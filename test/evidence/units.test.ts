@@ -1,0 +1,91 @@
+import { cardBytes, MAX_CARD_BYTES, renderCard } from '../../src/cards/render';
+import { withTicketCopy } from '../../src/evidence/card';
+import { csvCell, traceCsv, TRACE_CSV_COLUMNS } from '../../src/evidence/csv';
+import { checkToken, mintToken } from '../../src/evidence/links';
+import { TraceExports } from '../../src/evidence/exports';
+import { newCaseId } from '../../src/evidence/answer';
+import { ticketSummary } from '../../src/evidence/ticket';
+import { isCaseId } from '../../src/model/case';
+import { emptyRequest } from '../../src/model/intent';
+import type { TraceMessage } from '../../src/model/trace';
+import { cardProblems } from '../support/cards';
+import { ticketText } from './support';
+
+const KEY = 'unit-test-signing-key-0123456789abcdef0123';
+const row = (overrides: Partial<TraceMessage> = {}): TraceMessage => ({
+  id: '7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f', senderAddress: 'billing@litware.com', recipientAddress: 'jane.doe@contoso.com',
+  messageId: '<inv-20931@litware.com>', receivedDateTime: '2026-11-20T14:05:09Z', subject: 'Invoice INV-20931', size: 48213,
+  fromIP: '203.0.113.25', toIP: '', status: 'delivered', ...overrides,
+});
+
+describe('the trace CSV', () => {
+  it('has the admin center columns and one line per row, in UTC', () => {
+    const lines = traceCsv([row(), row({ status: 'failed', recipientAddress: 'bob@contoso.com' })]).split('\r\n');
+    expect(lines[0]).toBe(TRACE_CSV_COLUMNS.join(','));
+    expect(lines[1]).toBe('2026-11-20T14:05:09Z,billing@litware.com,jane.doe@contoso.com,Invoice INV-20931,Delivered,,203.0.113.25,48213,<inv-20931@litware.com>,7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f');
+    expect(lines[2]).toContain(',bob@contoso.com,Invoice INV-20931,Failed,');
+  });
+
+  it('quotes commas and quotes, and keeps a subject that looks like a formula as text', () => {
+    expect(csvCell('Re: invoice, "urgent"')).toBe('"Re: invoice, ""urgent"""');
+    expect(csvCell('=HYPERLINK("http://evil.example","click")')).toBe('"\'=HYPERLINK(""http://evil.example"",""click"")"');
+    expect(csvCell('+31 20 123')).toBe("'+31 20 123");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+  });
+});
+
+describe('export links', () => {
+  const now = new Date('2026-11-22T06:00:00Z');
+  const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+
+  it('a token carries its claims and checks only with the key that signed it', () => {
+    const { token } = mintToken(KEY, { tenantId: 'tenant-a', exportId: 'x1', expiresAt: now.getTime() / 1000 + 900 });
+    expect(checkToken(KEY, token, now)).toMatchObject({ kind: 'ok', claims: { tenantId: 'tenant-a', exportId: 'x1' } });
+    expect(checkToken(`${KEY}-other`, token, now).kind).toBe('bad-signature');
+    expect(checkToken(KEY, `${token}x`, now).kind).toBe('bad-signature');
+    expect(checkToken(KEY, token, later(15)).kind).toBe('expired');
+  });
+
+  it('redeems once, refuses another tenant\'s folder, and a tenant no longer served', () => {
+    const exports = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example' });
+    const saved = exports.save({ tenantId: 'Tenant-A', caseId: 'CASE-20261122-ABCDEF', rows: [row()], at: now });
+    expect(exports.find('tenant-b', saved.id)).toBeNull();
+    expect(exports.find('TENANT-A', saved.id)?.rowCount).toBe(1);
+    const { url, expiresAt } = exports.link(saved, now);
+    expect(url).toMatch(/^https:\/\/bot\.example\/exports\/[\w-]+\.[\w-]+$/);
+    expect(expiresAt).toBe('2026-11-22T06:15:00.000Z');
+    const token = url.split('/').pop()!;
+    const served = () => true;
+    expect(exports.redeem(token, later(1), () => false)).toMatchObject({ kind: 'refused', status: 403 });
+    expect(exports.redeem(token, later(1), served)).toMatchObject({ kind: 'ok' });
+    expect(exports.redeem(token, later(2), served)).toMatchObject({ kind: 'refused', status: 410 });
+    const { token: foreign } = mintToken(KEY, { tenantId: 'tenant-b', exportId: saved.id, expiresAt: now.getTime() / 1000 + 900 });
+    expect(exports.redeem(foreign, later(1), served)).toMatchObject({ kind: 'refused', status: 404 });
+  });
+});
+
+describe('case ids', () => {
+  it('name the UTC day and six Crockford base-32 characters', () => {
+    const id = newCaseId(new Date('2026-11-22T23:59:00Z'), (size) => Buffer.alloc(size, 0x1f));
+    expect(id).toBe('CASE-20261122-ZZZZZZ');
+    expect(isCaseId(newCaseId(new Date()))).toBe(true);
+    expect(isCaseId('CASE-20261122-ILOU00')).toBe(false);
+  });
+});
+
+describe('"Copy for ticket" stays inside Teams\' 28 KB', () => {
+  it('cuts the summary of a big answer, with a note that says where the full record is', () => {
+    const steps = Array.from({ length: 40 }, (_, index) => ({ number: index + 1, text: `Step ${index + 1}: ${'check the connector and the certificate '.repeat(8)}` }));
+    const card = renderCard('diagnosis', {
+      heading: 'You asked: why?', rootCause: 'x', summary: '', layerLabel: 'Connector', confidence: 'high', messagesExamined: '1',
+      health: [], nextSteps: steps, evidence: [], sourceFailures: [], asks: [],
+    });
+    const reply = { kind: 'card' as const, card, text: 'Connector: x\n' + 'evidence line with detail\n'.repeat(3000), data: { some: 'result' } };
+    const summary = ticketSummary({ request: emptyRequest('connector_check'), reply, caseId: 'CASE-20261122-ABCDEF', at: new Date() }, 60_000);
+    expect(summary.length).toBeGreaterThan(40_000);
+    const decorated = withTicketCopy(card, summary, 'CASE-20261122-ABCDEF');
+    expect(cardBytes(decorated)).toBeLessThan(MAX_CARD_BYTES);
+    expect(cardProblems(decorated)).toEqual([]);
+    expect(ticketText(decorated)).toMatch(/cut to fit the card; the full record: mailflow-doctor case CASE-20261122-ABCDEF\)$/);
+  });
+});
