@@ -1,14 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { analyzeNdr } from '../analyzers/ndr';
+import { parseRequest } from '../analyzers/intent';
+import { respond } from '../assistant/respond';
+import type { TurnInput } from '../assistant/turn';
+import { createServices } from '../compose';
+import { loadConfig } from '../config';
 import { startDemoStack, type DemoStack } from '../demo/stack';
 import { DEMO_TENANT } from '../emulator/m365';
+import { silentLogger } from '../log';
+import { rssMb, startBotProcess, type BotProcess, type MemoryReport } from './bot-process';
 import { clientRetries, messageActivity, postJson, startFakeConnector, type FakeConnector } from './connector';
 import { figure } from './report';
 import { pastedNdr, soakConversation } from './samples';
 import type { BenchContext, SectionOutcome, SectionSpec } from './section';
-import { round } from './stats';
+import { elapsedMs, median, round } from './stats';
 
 /**
  * Sections 6 and 7 share one lab: the demo stack and the fake Bot Connector in this process, and the bot in a child
@@ -18,35 +22,14 @@ import { round } from './stats';
 interface BotLab {
   readonly stack: DemoStack;
   readonly connector: FakeConnector;
-  readonly child: ChildProcess;
-  readonly botUrl: string;
-  readonly echoUrl: string;
-  readonly pinned: boolean;
+  readonly bot: BotProcess;
   /** RSS 2 s after start-up, before any message, as it stood. */
   readonly idleRssMb: number;
   /** The same idle process after two full garbage collections. */
   readonly idleCollected: MemoryReport;
-  /** Asks the bot process for its memory use, optionally after full garbage collections. */
-  memory(collect: boolean): Promise<MemoryReport>;
-}
-
-export interface MemoryReport {
-  readonly rssMb: number;
-  readonly heapUsedMb: number;
-  readonly collected: boolean;
 }
 
 let lab: Promise<BotLab> | null = null;
-
-/** Resident set of a process in MB, from /proc (Linux); NaN elsewhere. */
-export function rssMb(pid: number): number {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,43 +37,20 @@ async function startLab(log: (line: string) => void): Promise<BotLab> {
   const stack = await startDemoStack({ storage: false });
   (stack.emulator.tenant(DEMO_TENANT.id).scenario.limits as { messageTraceRequestsPer5Minutes: number }).messageTraceRequestsPer5Minutes = 1_000_000;
   const connector = await startFakeConnector();
-  const script = join(__dirname, 'bot-server.js');
-  const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-  const command = pinned ? 'taskset' : process.execPath;
-  const args = [...(pinned ? ['-c', '0', process.execPath] : []), '--expose-gc', script];
-  const child = spawn(command, args, { env: { ...process.env, ...stack.env }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
-  const nextLine = (timeoutMs: number, what: string) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the bench bot server did not ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
-      waiting.push((line) => {
-        clearTimeout(timer);
-        resolve(line);
-      });
-    });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the bench bot server exited with ${code}`))));
-  exited.catch(() => undefined);
-  const readyLine = await Promise.race([nextLine(60_000, 'start'), exited]);
-  let ready: { botUrl: string; echoUrl: string };
+  let bot: BotProcess;
   try {
-    ready = JSON.parse(readyLine) as { botUrl: string; echoUrl: string };
-  } catch {
-    throw new Error(`unexpected output from the bench bot server: ${readyLine.slice(0, 200)}`);
+    bot = await startBotProcess({ env: stack.env, pin: true, caches: 'production' });
+  } catch (error) {
+    await connector.close();
+    await stack.close();
+    throw error;
   }
-  const memory = async (collect: boolean): Promise<MemoryReport> => {
-    const answer = nextLine(10_000, 'report its memory');
-    child.stdin!.write(collect ? 'memory gc\n' : 'memory\n');
-    const { memory: usage, collected } = JSON.parse(await answer) as { memory: NodeJS.MemoryUsage; collected: boolean };
-    return { rssMb: usage.rss / 2 ** 20, heapUsedMb: usage.heapUsed / 2 ** 20, collected };
-  };
   // Idle: started, nothing asked yet; read as it stands 2 s after start-up, then after full collections.
   await sleep(2000);
-  const idleRssMb = rssMb(child.pid!);
-  const idleCollected = await memory(true);
-  log(`bot server pid ${child.pid}${pinned ? ' pinned to core 0' : ''}, idle RSS ${round(idleRssMb)} MB (${round(idleCollected.rssMb)} MB after GC)`);
-  return { stack, connector, child, botUrl: ready.botUrl, echoUrl: ready.echoUrl, pinned, idleRssMb, idleCollected, memory };
+  const idleRssMb = rssMb(bot.pid);
+  const idleCollected = await bot.memory(true);
+  log(`bot server pid ${bot.pid}${bot.pinned ? ' pinned to core 0' : ''}, idle RSS ${round(idleRssMb)} MB (${round(idleCollected.rssMb)} MB after GC)`);
+  return { stack, connector, bot, idleRssMb, idleCollected };
 }
 
 function acquireLab(log: (line: string) => void): Promise<BotLab> {
@@ -98,20 +58,13 @@ function acquireLab(log: (line: string) => void): Promise<BotLab> {
   return lab;
 }
 
-/** Stops the child (SIGTERM, then SIGKILL after 5 s: only this one process, by its pid) and the local peers. */
+/** Stops the bot process and the local peers. */
 export async function closeBotLab(): Promise<void> {
   if (!lab) return;
   const current = await lab.catch(() => null);
   lab = null;
   if (!current) return;
-  const { child } = current;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await current.bot.close();
   await current.connector.close();
   await current.stack.close();
 }
@@ -139,6 +92,35 @@ async function load(url: string, connector: FakeConnector, text: string, workers
   return { done, failed, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The assistant's own work for one pasted NDR, without HTTP: respond(), and its parsing and analysis alone. */
+async function ndrPathCost(text: string): Promise<{ respondMs: number; parseMs: number; analyzeMs: number }> {
+  const services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), silentLogger);
+  const turn: TurnInput = {
+    text,
+    attachments: [],
+    notices: [],
+    actor: { userId: '29:alex', aadObjectId: null, name: 'Alex Wilber' },
+    conversation: { id: 'a:bench-cost', kind: 'personal', tenantId: DEMO_TENANT.id },
+    timeZone: 'America/New_York',
+    now: new Date(),
+  };
+  const timeOf = async (call: () => unknown): Promise<number> => {
+    for (let i = 0; i < 20; i++) await call();
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const started = process.hrtime.bigint();
+      await call();
+      times.push(elapsedMs(started));
+    }
+    return median(times);
+  };
+  return {
+    respondMs: await timeOf(() => respond(turn, {}, services)),
+    parseMs: await timeOf(() => parseRequest(text, { now: turn.now, timeZone: 'America/New_York' })),
+    analyzeMs: await timeOf(() => analyzeNdr(text)),
+  };
+}
+
 const WORKERS = 16;
 const MEASURE_SECONDS = 5;
 
@@ -147,7 +129,8 @@ export const throughputSection: SectionSpec = {
   title: '6. Bot throughput, NDR path vs a bare echo route',
   needsSeconds: 60,
   async run(context: BenchContext): Promise<SectionOutcome> {
-    const { connector, botUrl, echoUrl, pinned } = await acquireLab(context.log);
+    const { connector, bot } = await acquireLab(context.log);
+    const { botUrl, echoUrl, pinned } = bot;
     connector.keep = false;
     const ndr = pastedNdr();
     const echoText = 'why did mail to bob.smtih@contoso.com bounce?';
@@ -171,9 +154,11 @@ export const throughputSection: SectionSpec = {
       }
     }
     connector.keep = true;
+    const cost = await ndrPathCost(ndr);
     return {
       status: 'ran',
       notes: [
+        `Where an NDR activity's time goes, measured in this process (median of 200 calls, CPU-bound): respond() ${round(cost.respondMs)} ms, of which intent parsing ${round(cost.parseMs)} ms and NDR analysis ${round(cost.analyzeMs)} ms; the rest (${round(cost.respondMs - cost.parseMs - cost.analyzeMs)} ms) is building and rendering the card. Under load, a whole NDR turn costs about ${round(1000 / median(ndrRates))} ms of the core and an echo turn about ${round(1000 / median(echoRates))} ms: the difference beyond respond() is the turn around it (typing activity, the card's larger POST to the connector, conversation state).`,
         `The bot runs in its own process${pinned ? ', pinned to core 0 with taskset' : ' (taskset is not available: not pinned)'}; the load (${WORKERS} conversations, each posting again as soon as it is answered) and the fake Bot Connector run in the bench process. ${context.runs} runs of ${MEASURE_SECONDS} s per route, alternating the order.`,
         `NDR path: a pasted Exchange Online NDR (${ndr.length} characters, Teams HTML) through /api/messages of the production server: intent, NDR analysis, card rendering, a typing activity and the card sent to the connector. Echo: the same express + TeamsAdapter + teams-ai Application (memory state) with one handler that sends the text back.`,
         `Failed requests: ${failures}; requests the client sent again because the server had just closed their idle kept-alive socket (so the bot never saw the first attempt): ${clientRetries.count}.`,
@@ -181,6 +166,7 @@ export const throughputSection: SectionSpec = {
       figures: [
         figure('throughput.echo', 'Echo route', 'activities/s', echoRates),
         figure('throughput.ndr', 'NDR path', 'activities/s', ndrRates),
+        figure('throughput.respond', 'In process: respond() for the pasted NDR', 'ms', [cost.respondMs]),
         figure('throughput.ratio', 'NDR path ÷ echo route (run by run)', '%', ndrRates.map((rate, index) => (rate / echoRates[index]) * 100), { comparison: '>=', value: 70, text: '≥ 70% of the echo route' }),
       ],
     };
@@ -207,7 +193,8 @@ export const memorySection: SectionSpec = {
   title: '7. Memory: idle and after a soak run',
   needsSeconds: 60,
   async run(context: BenchContext): Promise<SectionOutcome> {
-    const { connector, botUrl, child, idleRssMb, idleCollected, memory } = await acquireLab(context.log);
+    const { connector, bot, idleRssMb, idleCollected } = await acquireLab(context.log);
+    const { botUrl } = bot;
     connector.keep = true;
     const rounds: SoakRound[] = [];
     const errors: string[] = [];
@@ -241,8 +228,8 @@ export const memorySection: SectionSpec = {
       );
       const seconds = (performance.now() - started) / 1000;
       await sleep(1000);
-      const raw = rssMb(child.pid!);
-      const collected = await memory(true);
+      const raw = rssMb(bot.pid);
+      const collected = await bot.memory(true);
       const sample: SoakRound = { round: pass, seconds, errors: roundErrors, rssMb: raw, collectedRssMb: collected.rssMb, heapUsedMb: collected.heapUsedMb };
       rounds.push(sample);
       context.log(`soak round ${pass}: ${seconds.toFixed(1)} s, RSS ${raw.toFixed(1)} MB (${collected.rssMb.toFixed(1)} MB after GC, heap ${collected.heapUsedMb.toFixed(1)} MB), ${roundErrors} errors`);

@@ -1,13 +1,8 @@
-import type { Services } from '../assistant/services';
-import { createServices } from '../compose';
-import { loadConfig, type Config } from '../config';
 import { startDemoStack, type DemoStack } from '../demo/stack';
 import { auditDomain } from '../diagnosis/domain';
 import { DEMO_TENANT } from '../emulator/m365';
-import { silentLogger } from '../log';
-import { startServer, type RunningServer } from '../server';
-import { createDnsResolver, type DnsResolver, type RecordType } from '../sources/dns';
-import { TenantDirectory, tenantProfilesFromConfig } from '../sources/tenant';
+import { createDnsResolver } from '../sources/dns';
+import { startBotProcess, type BotProcess } from './bot-process';
 import { cardOf, messageActivity, postJson, startFakeConnector, type FakeConnector } from './connector';
 import { auditChain, criticalPath, graphCallBudget, type CriticalPath, type DiagnosisCalls } from './critical-path';
 import { figure, type Figure, type LatencySeries } from './report';
@@ -28,21 +23,6 @@ const WAVES: Record<number, number> = { 1: 1, 10: 3, 50: 2 };
  */
 const UNLIMITED_TRACE_BUDGET = 1_000_000;
 
-/** A resolver that notes every question asked, to find which domain a diagnosis audited. */
-function recording(resolver: DnsResolver): { resolver: DnsResolver; asked: { name: string; type: RecordType }[] } {
-  const asked: { name: string; type: RecordType }[] = [];
-  return {
-    asked,
-    resolver: {
-      stats: resolver.stats,
-      query(name, type) {
-        asked.push({ name: name.toLowerCase(), type });
-        return resolver.query(name, type);
-      },
-    },
-  };
-}
-
 interface Asked {
   readonly scenario: number;
   readonly ms: number;
@@ -51,11 +31,11 @@ interface Asked {
 }
 
 /** One question to the bot and its answer: the time from posting the Activity to the final card at the connector. */
-async function ask(bot: RunningServer, connector: FakeConnector, scenario: number, text: string, conversation: string): Promise<Asked> {
+async function ask(bot: BotProcess, connector: FakeConnector, scenario: number, text: string, conversation: string): Promise<Asked> {
   const started = performance.now();
   let status = 0;
   try {
-    status = await postJson(`${bot.url}/api/messages`, messageActivity(text, connector.url, conversation));
+    status = await postJson(`${bot.botUrl}/api/messages`, messageActivity(text, connector.url, conversation));
   } catch (error) {
     return { scenario, ms: performance.now() - started, ok: false, problem: (error as Error).message };
   }
@@ -101,7 +81,7 @@ async function wave(total: number, concurrency: number, askOne: (index: number) 
   return results;
 }
 
-function callsOf(stack: DemoStack, from: number, to: number, dnsAsked: readonly { name: string; type: RecordType }[], chains: Map<string, number>): DiagnosisCalls {
+function callsOf(stack: DemoStack, from: number, to: number, dnsAsked: readonly { name: string; type: string }[], chains: Map<string, number>): DiagnosisCalls {
   const graph: Record<string, number> = {};
   const cmdlets: Record<string, number> = {};
   for (const record of stack.emulator.requests.slice(from, to)) {
@@ -113,15 +93,6 @@ function callsOf(stack: DemoStack, from: number, to: number, dnsAsked: readonly 
   return { graph, cmdlets, dnsAudit: audited ? { domain: audited, chain: chains.get(audited) ?? 0 } : null };
 }
 
-function benchServices(config: Config, stack: DemoStack, cold: boolean): { services: Services; dnsAsked: { name: string; type: RecordType }[] } {
-  const base = createServices(config, silentLogger);
-  // Cold: no answer is reused between questions — trace answers live 1 ms (concurrent identical requests are still
-  // shared, as in production) and the DNS cache holds a single answer. Warm: the production caches.
-  const dns = recording(cold ? createDnsResolver({ servers: config.DNS_SERVERS, timeoutMs: config.DNS_TIMEOUT_MS, cacheSize: 1 }) : base.dns);
-  const tenants = new TenantDirectory(tenantProfilesFromConfig(config), { traceGate: { budget: UNLIMITED_TRACE_BUDGET, ...(cold ? { cacheTtlMs: 1 } : {}) } });
-  return { services: { ...base, tenants, dns: dns.resolver, fetchMtaStsPolicy: stack.mtaStsPolicies }, dnsAsked: dns.asked };
-}
-
 export const diagnosisSection: SectionSpec = {
   id: 'diagnosis',
   title: '5. Diagnosis end to end (Activity in → card out)',
@@ -129,16 +100,15 @@ export const diagnosisSection: SectionSpec = {
   async run(context: BenchContext): Promise<SectionOutcome> {
     const stack = await startDemoStack({ storage: false, dnsLatencyMs: DNS_LATENCY_MS });
     const connector = await startFakeConnector();
-    const servers: RunningServer[] = [];
+    const bots: BotProcess[] = [];
     try {
       const limits = stack.emulator.tenant(DEMO_TENANT.id).scenario.limits as { messageTraceRequestsPer5Minutes: number };
       limits.messageTraceRequestsPer5Minutes = UNLIMITED_TRACE_BUDGET;
-      const config = loadConfig({ ...stack.env, PORT: '0', LOG_LEVEL: 'silent' });
-      const cold = benchServices(config, stack, true);
-      const warm = benchServices(config, stack, false);
-      const coldBot = await startServer(config, cold.services);
-      const warmBot = await startServer(config, warm.services);
-      servers.push(coldBot, warmBot);
+      // The bots run in their own processes (not pinned): the emulator, DNS and the load stay in this one.
+      const coldBot = await startBotProcess({ env: stack.env, pin: false, caches: 'cold' });
+      bots.push(coldBot);
+      const warmBot = await startBotProcess({ env: stack.env, pin: false, caches: 'production' });
+      bots.push(warmBot);
       const questions = new Questions();
       const problems: string[] = [];
 
@@ -173,10 +143,11 @@ export const diagnosisSection: SectionSpec = {
         const runFrom = stack.emulator.requests.length;
         for (let scenario = 0; scenario < DIAGNOSIS_QUESTIONS.length; scenario++) {
           const from = stack.emulator.requests.length;
-          cold.dnsAsked.length = 0;
+          const dnsFrom = stack.dns.queries.length;
           const answer = await ask(coldBot, connector, scenario, questions.text(scenario), questions.conversationId());
           asked.push(answer);
-          const dnsAsked = [...cold.dnsAsked];
+          // The cold bot caches one DNS answer, so every question it asks reaches the server.
+          const dnsAsked = stack.dns.queries.slice(dnsFrom).map((query) => ({ name: query.name.toLowerCase().replace(/\.$/, ''), type: query.type }));
           const audited = dnsAsked.find((question) => question.type === 'MX')?.name;
           if (audited) await chainOf(audited);
           const calls = callsOf(stack, from, stack.emulator.requests.length, dnsAsked, chains);
@@ -244,13 +215,15 @@ export const diagnosisSection: SectionSpec = {
         figure('diagnosis.graph-budget', 'Graph calls ÷ (1 + messages examined), over each run', '×', allGraph.map((run) => run.calls / (run.diagnoses + run.examined)), { comparison: '<=', value: 1, text: '≤ 1 (Graph calls ≤ 1 + messages examined)' }),
       );
       const worst = perScenario.filter((row) => !row.graph.within);
+      const traceRequestsPerDiagnosis =
+        perScenario.reduce((sum, row) => sum + (row.calls.graph['graph.messageTraces'] ?? 0) + (row.calls.graph['graph.traceDetails'] ?? 0), 0) / Math.max(1, perScenario.length);
       const pathsMs = [...paths.values()].map((path) => path.ms);
       return {
         status: 'ran',
         notes: [
-          `The demo stack (emulated Microsoft 365 over HTTPS, dns2 DNS) with ${GRAPH_LATENCY_MS} ms added to every Graph and Exchange call and ${DNS_LATENCY_MS} ms to every DNS answer; the real bot server (startServer + createServices) and a fake Bot Connector on loopback; latency = Activity posted → the final card received by the connector.`,
+          `The demo stack (emulated Microsoft 365 over HTTPS, dns2 DNS) with ${GRAPH_LATENCY_MS} ms added to every Graph and Exchange call and ${DNS_LATENCY_MS} ms to every DNS answer, and a fake Bot Connector, in the bench process; the real bot server (startServer + createServices) in a process of its own, so it does not share an event loop with the emulator or the load; latency = Activity posted → the final card received by the connector.`,
           'Cold: every question names its own window ("in the last N hours"), trace answers are not reused between questions (trace cache TTL 1 ms; identical concurrent requests are still shared, as in production), the DNS cache holds one answer. Tokens are warm (an Entra token is cached for an hour) and service health is read once a minute by design. Warm: production caches, the same ten questions repeated.',
-          `The message-trace quota (100 requests per 5 minutes per tenant) is raised in the emulator and the client for this section; with it, one tenant could take only ~${Math.floor(100 / 3)} cold diagnoses per 5 minutes.`,
+          `The message-trace quota (100 requests per 5 minutes per tenant) is raised in the emulator and the client for this section; with it, at ${round(traceRequestsPerDiagnosis)} trace requests per cold diagnosis, one tenant could take only about ${Math.floor(100 / traceRequestsPerDiagnosis)} cold diagnoses per 5 minutes.`,
           `Critical path per question (derived from the runbook's stages and the calls the question made at one conversation): ${perScenario.map((row) => `#${row.scenario} ${row.criticalPath.ms} ms (${row.criticalPath.m365Stages}×${GRAPH_LATENCY_MS}${row.criticalPath.dnsChain ? ` + ${row.criticalPath.dnsChain}×${DNS_LATENCY_MS}` : ''})`).join(', ')}; median ${median(pathsMs)} ms.`,
           `Graph calls per diagnosis at one conversation: ${perScenario.map((row) => `#${row.scenario} ${row.graph.calls}/${row.graph.budget}`).join(', ')} (calls/budget)${worst.length > 0 ? `; over budget: ${worst.map((row) => `#${row.scenario} ${JSON.stringify(row.calls.graph)}`).join('; ')}` : ''}.`,
           `Diagnoses per run: ${CONCURRENCY.map((level) => `${level} concurrent: ${level === 1 ? DIAGNOSIS_QUESTIONS.length : level * WAVES[level]}`).join(', ')}; ${context.runs} runs each.`,
@@ -262,7 +235,7 @@ export const diagnosisSection: SectionSpec = {
       };
     } finally {
       stack.emulator.faults.globalLatencyMs = 0;
-      for (const server of servers) await server.close();
+      for (const bot of bots) await bot.close();
       await connector.close();
       await stack.close();
     }

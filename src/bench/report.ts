@@ -143,9 +143,9 @@ const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&
  */
 export function renderLatencySvg(series: readonly LatencySeries[]): string {
   const rows = series.filter((item) => item.distribution.count > 0 && Number.isFinite(item.distribution.p50));
-  const width = 980;
-  const labelWidth = 330;
-  const valueWidth = 150;
+  const width = 1060;
+  const labelWidth = 300;
+  const valueWidth = 230;
   const plotLeft = labelWidth + 10;
   const plotRight = width - valueWidth - 10;
   const rowHeight = 26;

@@ -182,9 +182,9 @@ function jmrpDraft(bounce: Bounce): Draft | null {
  * of this mailing list <list@…>", "Duplicated Message-ID in <list@…>". The list named in its first sentence is the
  * address that refused.
  */
-function mailingListDraft(bounce: Bounce, area: string): Draft | null {
+function mailingListDraft(bounce: Bounce): Draft | null {
   if (!bounce.top || !/^fml\b/i.test(headerValue(bounce.top, 'x-mlserver') ?? '')) return null;
-  const first = area.trim().split(/\n\s*\n/, 1)[0] ?? '';
+  const first = explanationArea(bounce.texts.join('\n\n')).trim().split(/\n\s*\n/, 1)[0] ?? '';
   const list = /<([^<>\s]{1,320}@[^<>\s]{1,255})>/.exec(first);
   if (!list) return null;
   return {
@@ -206,7 +206,7 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   if (bounce.feedback !== null) return [feedbackDraft(bounce)];
   const optOut = unsubscribeDraft(bounce);
   if (optOut) return [optOut];
-  const listNotice = mailingListDraft(bounce, explanationArea(bounce.texts.join('\n\n')));
+  const listNotice = mailingListDraft(bounce);
   if (listNotice) return [listNotice];
   const jmrp = jmrpDraft(bounce);
   if (jmrp) return [jmrp];
@@ -221,13 +221,15 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   const microsoft = exchange.length > 0 ? exchange : classic;
   const bounceLike = looksLikeBounce(fullText) || isBounceMessage(bounce.top);
   let generic = microsoft.length > 0 || !bounceLike ? [] : scanRecipientBlocks(area, exclude);
-  if (generic.length === 0 && microsoft.length === 0 && bounceLike && exclude.size > 0) {
+  if (generic.length === 0 && microsoft.length === 0 && bounceLike && bounce.dsn.length === 0 && exclude.size > 0) {
     // Mail sent to oneself bounces to the same address it failed for: an excluded address that carries a server's
     // reply is the failed recipient after all (the bounce's own From never is).
     const own = addressOf(bounce.top ? headerValue(bounce.top, 'from') : null);
     generic = scanRecipientBlocks(area, new Set(own ? [own] : [])).filter((rec) => rec.replyCode !== null && exclude.has(rec.recipient ?? ''));
   }
-  const body = microsoft.length > 0 ? microsoft : generic;
+  // Postfix's report about its own SMTP server (" In: RCPT TO:<…>" / " Out: 451 …") names the recipients in the dialogue.
+  const serverTranscript = microsoft.length > 0 ? [] : scanServerTranscript(area);
+  const body = microsoft.length > 0 ? microsoft : serverTranscript.length > 0 ? serverTranscript : generic;
 
   const dsnGroups = bounce.dsn.flatMap((text) => parseDeliveryStatus(text).recipients).filter((group) => Object.keys(group).length > 0);
   if (dsnGroups.length > 0) {
@@ -244,8 +246,6 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
     });
   }
   if (body.length > 0) return body.map((rec) => fromBody(rec, transcriptCommand));
-  const serverTranscript = scanServerTranscript(area);
-  if (serverTranscript.length > 0) return serverTranscript.map((rec) => fromBody(rec, null));
 
   if (bounceLike) {
     // (A bounce's own X-Original-To is where the bounce was delivered, the sender's side: never the failed recipient.)

@@ -99,7 +99,8 @@ export function parseContentType(value: string | null): { type: string; params: 
     if (val.startsWith('"')) val = val.slice(1, val.indexOf('"', 1) > 0 ? val.indexOf('"', 1) : undefined);
     if (key) params[key] = val;
   }
-  return { type: typePart.trim().toLowerCase() || 'text/plain', params };
+  // Broken MTAs fold the parameters without the ';' ("text/plain\n   charset=…"): the type is the first word only.
+  return { type: typePart.trim().split(/\s/, 1)[0].toLowerCase() || 'text/plain', params };
 }
 
 function decodeQuotedPrintable(text: string): Uint8Array {

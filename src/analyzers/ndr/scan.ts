@@ -268,6 +268,8 @@ interface Anchor {
   readonly inline: string;
   /** Sendmail's summary line, which concludes the transcript lines above it rather than introducing the lines below. */
   readonly summary?: boolean;
+  /** Postfix's "<bob@…>: host … said:" line, whose reply continues on indented lines. */
+  readonly folded?: boolean;
 }
 
 function anchorOf(line: string, exclude: ReadonlySet<string>): Anchor | null {
@@ -275,7 +277,7 @@ function anchorOf(line: string, exclude: ReadonlySet<string>): Anchor | null {
   const postfix = POSTFIX_LINE.exec(line);
   if (postfix) {
     const recipient = cleanAddress(postfix[1]);
-    return exclude.has(recipient) ? null : { line: -1, recipient, inline: postfix[2] };
+    return exclude.has(recipient) ? null : { line: -1, recipient, inline: postfix[2], folded: true };
   }
   if (HEADER_LIKE.test(line)) return null;
   // Sendmail's per-recipient summary after a transcript: "554 <bob@…>... Remote protocol error: …".
@@ -317,13 +319,20 @@ function anchorOf(line: string, exclude: ReadonlySet<string>): Anchor | null {
 export function scanRecipientBlocks(area: string, exclude: ReadonlySet<string>): BodyRecord[] {
   const lines = area.split('\n', MAX_LINES);
   const anchors: Anchor[] = [];
+  let folding = false;
   for (let i = 0; i < lines.length; i++) {
+    // Postfix folds a long reply onto indented lines ("    <news@fabrikam.com> sender rejected …"): an address there
+    // belongs to the reply (often the sender's), it names no new recipient.
+    const indented = /^\s/.test(lines[i]) && lines[i].trim().length > 0;
+    if (folding && indented) continue;
+    folding = false;
     const anchor = anchorOf(lines[i], exclude);
     const previous = anchors[anchors.length - 1];
     // Postfix folds "<bob@…>: host … said: 550 5.1.1\n    <bob@…>... User unknown": the same address again
     // right below continues the block, it doesn't start a new one.
     if (anchor && previous && previous.recipient === anchor.recipient && i - previous.line <= 3 && /^\s/.test(lines[i])) continue;
     if (anchor) anchors.push({ ...anchor, line: i });
+    folding = anchor?.folded === true;
     if (anchors.length > 500) break;
   }
   const byRecipient = new Map<string, string[]>();

@@ -1,0 +1,96 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/**
+ * The bot under load runs in its own process (src/bench/bot-server.ts), never in the bench's: the emulated
+ * Microsoft 365, the DNS server, the fake Bot Connector and the load generator would otherwise share the bot's event
+ * loop, and the bench would measure them too. Optionally pinned to one core with taskset.
+ */
+export interface BotProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly botUrl: string;
+  readonly echoUrl: string;
+  readonly pinned: boolean;
+  /** Asks the bot process for its memory use, optionally after two full garbage collections. */
+  memory(collect: boolean): Promise<MemoryReport>;
+  /** SIGTERM, then SIGKILL after 5 s: only this process, by its pid. */
+  close(): Promise<void>;
+}
+
+export interface MemoryReport {
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly collected: boolean;
+}
+
+export interface BotProcessOptions {
+  /** Environment pointing the bot at the local peers (the demo stack's `env`). */
+  readonly env: Record<string, string>;
+  /** Pin to core 0 (when taskset exists). */
+  readonly pin: boolean;
+  /** `cold`: no answer reused between questions (trace cache 1 ms, one DNS answer cached); `production`: as shipped. */
+  readonly caches: 'cold' | 'production';
+}
+
+/** Resident set of a process in MB, from /proc (Linux); NaN elsewhere. */
+export function rssMb(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
+  const script = join(__dirname, 'bot-server.js');
+  const pinned = options.pin && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  const command = pinned ? 'taskset' : process.execPath;
+  const args = [...(pinned ? ['-c', '0', process.execPath] : []), '--expose-gc', script];
+  const child = spawn(command, args, { env: { ...process.env, ...options.env, BENCH_BOT_CACHES: options.caches }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const nextLine = (timeoutMs: number, what: string) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the bench bot server did not ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
+      waiting.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+    });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the bench bot server exited with ${code}`))));
+  exited.catch(() => undefined);
+  let ready: { botUrl: string; echoUrl: string };
+  try {
+    const line = await Promise.race([nextLine(60_000, 'start'), exited]);
+    ready = JSON.parse(line) as { botUrl: string; echoUrl: string };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    child,
+    pid: child.pid!,
+    botUrl: ready.botUrl,
+    echoUrl: ready.echoUrl,
+    pinned,
+    async memory(collect) {
+      const answer = nextLine(10_000, 'report its memory');
+      child.stdin!.write(collect ? 'memory gc\n' : 'memory\n');
+      const { memory: usage, collected } = JSON.parse(await answer) as { memory: NodeJS.MemoryUsage; collected: boolean };
+      return { rssMb: usage.rss / 2 ** 20, heapUsedMb: usage.heapUsed / 2 ** 20, collected };
+    },
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
