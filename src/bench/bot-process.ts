@@ -33,6 +33,8 @@ export interface BotProcessOptions {
   readonly pin: boolean;
   /** `cold`: no answer reused between questions (trace cache 1 ms, one DNS answer cached); `production`: as shipped. */
   readonly caches: 'cold' | 'production';
+  /** Keep conversation state in the configured storage (STORAGE_CONNECTION_STRING), as `serve` does; default: memory. */
+  readonly storage?: boolean;
 }
 
 /** Resident set of a process in MB, from /proc (Linux); NaN elsewhere. */
@@ -50,7 +52,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
   const pinned = options.pin && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const command = pinned ? 'taskset' : process.execPath;
   const args = [...(pinned ? ['-c', '0', process.execPath] : []), '--expose-gc', script];
-  const child = spawn(command, args, { env: { ...process.env, ...options.env, BENCH_BOT_CACHES: options.caches }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(command, args, { env: { ...process.env, ...options.env, BENCH_BOT_CACHES: options.caches, BENCH_BOT_STORAGE: options.storage ? 'configured' : 'memory' }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((line: string) => void)[] = [];
   lines.on('line', (line) => waiting.shift()?.(line));

@@ -9,6 +9,7 @@ import { loadConfig } from '../config';
 import { DEMO_MTA_STS_POLICIES } from '../emulator/dns/demo-zones';
 import { localPolicyFetcher } from '../emulator/dns/policy-fetcher';
 import { silentLogger } from '../log';
+import { createTurnStateStorage } from '../ops/turn-state';
 import { startServer } from '../server';
 import { createDnsResolver } from '../sources/dns';
 import { TenantDirectory, tenantProfilesFromConfig } from '../sources/tenant';
@@ -58,7 +59,9 @@ async function main(): Promise<void> {
   // shared, as in production) and the DNS cache holds one answer.
   const tenants = new TenantDirectory(tenantProfilesFromConfig(config), { traceGate: { budget: 1_000_000, ...(cold ? { cacheTtlMs: 1 } : {}) } });
   const dns = cold ? createDnsResolver({ servers: config.DNS_SERVERS, timeoutMs: config.DNS_TIMEOUT_MS, cacheSize: 1 }) : base.dns;
-  const bot = await startServer(config, { ...base, tenants, dns, fetchMtaStsPolicy: localPolicyFetcher(DEMO_MTA_STS_POLICIES) });
+  // With storage configured (the soak), conversation state goes where `serve` puts it: Azure Blob Storage (Azurite).
+  const storage = process.env.BENCH_BOT_STORAGE === 'configured' ? createTurnStateStorage(config) : undefined;
+  const bot = await startServer(config, { ...base, tenants, dns, fetchMtaStsPolicy: localPolicyFetcher(DEMO_MTA_STS_POLICIES) }, { storage });
   const echo = await startEchoServer();
   let stopping = false;
   const stop = async () => {

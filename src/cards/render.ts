@@ -8,12 +8,16 @@ export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; [key: st
 /** Teams rejects a message over ~28 KB; we keep every card under it with room for the envelope. */
 export const MAX_CARD_BYTES = 28 * 1024;
 
-const templates = new Map<string, object>();
+/**
+ * Parsed templates, one per card. Parsing every `${…}` is most of a render's cost, and `expand` is synchronous and
+ * leaves the parsed template untouched, so one Template serves every turn.
+ */
+const templates = new Map<string, ACData.Template>();
 
-function template(name: string): object {
+function template(name: string): ACData.Template {
   let cached = templates.get(name);
   if (!cached) {
-    cached = JSON.parse(readFileSync(projectPath('cards', `${name}.json`), 'utf8')) as object;
+    cached = new ACData.Template(JSON.parse(readFileSync(projectPath('cards', `${name}.json`), 'utf8')) as object);
     templates.set(name, cached);
   }
   return cached;
@@ -21,8 +25,7 @@ function template(name: string): object {
 
 /** Expands `cards/<name>.json` with `data` (adaptivecards-templating: `${…}`, `$data`, `$when`). */
 export function renderCard(name: string, data: object): AdaptiveCardJson {
-  const expanded = new ACData.Template(template(name)).expand({ $root: data }) as AdaptiveCardJson;
-  return expanded;
+  return template(name).expand({ $root: data }) as AdaptiveCardJson;
 }
 
 export function cardBytes(card: object): number {
