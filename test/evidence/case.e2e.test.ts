@@ -1,31 +1,13 @@
-import { main } from '../../src/cli/main';
 import { DEMO_PEOPLE } from '../../src/demo/people';
 import { startDemoStack, type DemoStack } from '../../src/demo/stack';
 import type { CaseRecord } from '../../src/evidence';
 import { startAzurite, type RunningAzurite } from '../../src/sources/storage';
 import { cardOf, startBotHarness, type BotHarness } from '../support/bot-harness';
+import { runCli } from '../support/cli';
 import { executeActions } from '../quarantine/support/invoke';
 import { CHANNEL, EXPORT_KEY, exportButton, lastCard, MENTION, pressButton, ticketText } from './support';
 
-async function run(args: string[], env: Record<string, string | undefined>) {
-  const saved = { ...process.env };
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    for (const [key, value] of Object.entries(env)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.env = saved;
-  }
-}
+const run = runCli;
 
 const DANA = { id: '29:dana', name: DEMO_PEOPLE.dana.name, aadObjectId: DEMO_PEOPLE.dana.aadObjectId };
 const DEMO = '11111111-1111-4111-8111-111111111111';

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { Activity, Storage } from 'botbuilder';
 import type { Services } from '../../src/assistant/services';
+import type { AttachmentReaderOptions } from '../../src/bot/attachments';
 import { createServices } from '../../src/compose';
 import { loadConfig, type Config } from '../../src/config';
 import { silentLogger } from '../../src/log';
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   readonly services?: (config: Config, base: Services) => Services;
   readonly storage?: Storage;
   readonly placeholderAfterMs?: number;
+  /** How attached files are downloaded (tests of attachments point it at 127.0.0.1). */
+  readonly attachments?: AttachmentReaderOptions;
 }
 
 export interface UserRef {
@@ -59,8 +62,8 @@ export interface BotHarness {
   readonly connector: Awaited<ReturnType<typeof startConnector>>;
   readonly config: Config;
   readonly services: Services;
-  /** Posts an activity to /api/messages and returns the HTTP status, the body, and the replies captured meanwhile. */
-  post(activity: Partial<Activity>): Promise<{ status: number; body: unknown; replies: ConnectorCall[] }>;
+  /** Posts an activity to /api/messages (with extra request headers, e.g. Authorization) and returns the HTTP status, the body, and the replies captured meanwhile. */
+  post(activity: Partial<Activity>, headers?: Record<string, string>): Promise<{ status: number; body: unknown; replies: ConnectorCall[] }>;
   /** Sends a chat message as `from` in a personal chat (or the given conversation) and returns the replies. */
   say(text: string, options?: MessageOptions): Promise<ConnectorCall[]>;
   close(): Promise<void>;
@@ -110,17 +113,17 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const services = options.services ? options.services(config, base) : base;
   let server: RunningServer;
   try {
-    server = await startServer(config, services, { storage: options.storage, placeholderAfterMs: options.placeholderAfterMs });
+    server = await startServer(config, services, { storage: options.storage, placeholderAfterMs: options.placeholderAfterMs, attachments: options.attachments });
   } catch (error) {
     await connector.close();
     throw error;
   }
 
-  async function post(activity: Partial<Activity>) {
+  async function post(activity: Partial<Activity>, headers: Record<string, string> = {}) {
     const before = connector.calls.length;
     const response = await fetch(`${server.url}/api/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(activity),
     });
     const raw = await response.text();

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { DefaultAzureCredential } from '@azure/identity';
 import { odata, TableClient } from '@azure/data-tables';
 import type { CaseEntry, CaseLog } from '../../model/case';
 import type { StorageSettings } from './connection';
 import { tableUrlOf } from './connection';
+import { appendRowKey, tableCreatedOnce } from './append-table';
 
 /** Beside the quarantine audit log, in the same storage account. */
 export const CASES_TABLE = 'mailflowcases';
@@ -19,13 +19,6 @@ interface CaseRow {
   payload: string;
 }
 
-let appended = 0;
-/** Rows sort by row key: the entry's time, then a counter and a random suffix so two instances never collide. */
-function rowKeyOf(at: string): string {
-  appended = (appended + 1) % 1_000_000;
-  return `${at}_${appended.toString().padStart(6, '0')}_${randomUUID().slice(0, 8)}`;
-}
-
 function clipped(entry: CaseEntry): string {
   const json = JSON.stringify(entry);
   if (json.length <= MAX_PAYLOAD_CHARS || entry.kind !== 'question') return json.slice(0, MAX_PAYLOAD_CHARS);
@@ -38,21 +31,15 @@ function clipped(entry: CaseEntry): string {
  * overwrites), rows in time order. The entry itself is kept as JSON so that new entry kinds need no new columns.
  */
 export class TableCaseLog implements CaseLog {
-  private ready: Promise<unknown> | null = null;
+  private readonly ensure: () => Promise<unknown>;
 
-  constructor(private readonly table: TableClient) {}
-
-  private ensure(): Promise<unknown> {
-    this.ready ??= this.table.createTable().catch((error: unknown) => {
-      this.ready = null;
-      throw error;
-    });
-    return this.ready;
+  constructor(private readonly table: TableClient) {
+    this.ensure = tableCreatedOnce(table);
   }
 
   async append(entry: CaseEntry): Promise<void> {
     await this.ensure();
-    const row: CaseRow = { partitionKey: entry.caseId, rowKey: rowKeyOf(entry.at), at: entry.at, kind: entry.kind, payload: clipped(entry) };
+    const row: CaseRow = { partitionKey: entry.caseId, rowKey: appendRowKey(entry.at), at: entry.at, kind: entry.kind, payload: clipped(entry) };
     await this.table.createEntity(row);
   }
 

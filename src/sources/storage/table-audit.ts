@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import { AUDIT_EVENTS, type AuditEntry, type AuditEvent, type AuditLog, type AuditQuery } from '../../quarantine';
 import { filterAudit } from './memory';
+import { appendRowKey, tableCreatedOnce } from './append-table';
 
 interface AuditRow {
   partitionKey: string;
@@ -20,17 +20,6 @@ interface AuditRow {
 }
 
 /** Table properties hold at most 32 K characters; an audit line never needs that much. */
-let appended = 0;
-
-/**
- * Rows sort by row key. Entries with the same `at` (approved and released in one tick) keep the order they were
- * written in: the real clock and a counter break the tie, and a random suffix keeps two bot instances apart.
- */
-function rowKeyOf(at: string): string {
-  appended = (appended + 1) % 1_000_000;
-  return `${at}_${Date.now().toString().padStart(15, '0')}${appended.toString().padStart(6, '0')}_${randomUUID().slice(0, 8)}`;
-}
-
 const clip = (text: string | null): string | undefined => (text === null ? undefined : text.slice(0, 4000));
 
 /**
@@ -39,23 +28,17 @@ const clip = (text: string | null): string | undefined => (text === null ? undef
  * key starts with the ISO time, so rows sort by time and `--since` is a range query.
  */
 export class TableAuditLog implements AuditLog {
-  private ready: Promise<unknown> | null = null;
+  private readonly ensure: () => Promise<unknown>;
 
-  constructor(private readonly table: TableClient) {}
-
-  private ensure(): Promise<unknown> {
-    this.ready ??= this.table.createTable().catch((error: unknown) => {
-      this.ready = null;
-      throw error;
-    });
-    return this.ready;
+  constructor(private readonly table: TableClient) {
+    this.ensure = tableCreatedOnce(table);
   }
 
   async append(entry: AuditEntry): Promise<void> {
     await this.ensure();
     const row: AuditRow = {
       partitionKey: entry.tenantId.toLowerCase(),
-      rowKey: rowKeyOf(entry.at),
+      rowKey: appendRowKey(entry.at),
       at: entry.at,
       event: entry.event,
       tenantId: entry.tenantId,
