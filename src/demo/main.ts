@@ -69,7 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
     [
       '',
       'Mailflow Doctor demo is running.',
-      `  Open ${playground.url} and chat with the bot as Alex (Dana approves quarantine releases).`,
+      `  Open ${playground.url} and chat with the bot as Alex (Dana Kim is the release approver).`,
       `  Bot: ${bot.url}/api/messages   Microsoft 365 emulator: ${stack.emulator.url}   DNS: ${stack.dns.address}`,
       '',
       'Try:',
