@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { MAX_CARD_BYTES, cardBytes } from '../../src/cards/render';
 import { escapeCardText } from '../../src/cards/escape';
-import { demoScenario, processTrustsEmulatorCa, startM365Emulator, DEMO_TENANT, type M365Emulator } from '../../src/emulator/m365';
+import type { M365Emulator } from '../../src/emulator/m365';
 import { projectPath } from '../../src/paths';
 import { cardOf, cardText, startBotHarness, type BotHarness, type ConnectorCall } from '../support/bot-harness';
 import { cardProblems } from '../support/cards';
 import { executeInvoke, invokeAnswer } from '../quarantine/support/invoke';
-import { LogCapture, loggingInto } from './support';
+import { LogCapture, startEmulatedTenantBot } from './support';
 
 const ndrFixture = readFileSync(projectPath('test', 'ndr', 'fixtures', 'exo-current.txt'), 'utf8');
 const headersFixture = readFileSync(projectPath('test', 'headers', 'fixtures', 'exo-spoof-junked.txt'), 'utf8');
@@ -61,9 +61,7 @@ describe('hostile text pasted into the chat', () => {
   const log = new LogCapture();
 
   beforeAll(async () => {
-    if (!processTrustsEmulatorCa()) throw new Error('run with NODE_EXTRA_CA_CERTS=src/emulator/tls/ca.pem (the emulator\'s test CA)');
-    emulator = await startM365Emulator({ scenarios: [demoScenario()] });
-    bot = await startBotHarness({ env: emulator.envFor(DEMO_TENANT.id), services: loggingInto(log) });
+    ({ emulator, bot } = await startEmulatedTenantBot(log));
   });
   afterAll(async () => {
     await bot?.close();

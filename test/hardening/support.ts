@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import type { Services } from '../../src/assistant/services';
 import type { AttachmentReaderOptions } from '../../src/bot/attachments';
 import { startBotHarness, type BotHarness } from '../support/bot-harness';
+import { DEMO_TENANT, demoScenario, processTrustsEmulatorCa, startM365Emulator, type M365Emulator } from '../../src/emulator/m365';
 import { createLogger, type Logger } from '../../src/log';
 
 /** Every line a pino logger wrote, as text and parsed, so tests can assert on log lines and scan them for leaks. */
@@ -39,4 +40,18 @@ export type HardeningBot = BotHarness;
 export function startHardeningBot(options: { env?: Record<string, string>; services?: (base: Services) => Services; attachments?: AttachmentReaderOptions } = {}): Promise<HardeningBot> {
   const { services } = options;
   return startBotHarness({ env: options.env, attachments: options.attachments, services: services ? (_config, base) => services(base) : undefined });
+}
+
+/**
+ * The demo tenant on a fresh emulator and a bot configured for it that logs into `log`: the peer most attacks need.
+ * Requires the emulator's test CA (the npm test script sets NODE_EXTRA_CA_CERTS).
+ */
+export async function startEmulatedTenantBot(log: LogCapture): Promise<{ emulator: M365Emulator; bot: BotHarness }> {
+  if (!processTrustsEmulatorCa()) throw new Error('run with NODE_EXTRA_CA_CERTS=src/emulator/tls/ca.pem (the emulator\'s test CA)');
+  const emulator = await startM365Emulator({ scenarios: [demoScenario()] });
+  const bot = await startBotHarness({ env: emulator.envFor(DEMO_TENANT.id), services: loggingInto(log) }).catch(async (error: unknown) => {
+    await emulator.close();
+    throw error;
+  });
+  return { emulator, bot };
 }

@@ -1,8 +1,8 @@
-import { demoScenario, processTrustsEmulatorCa, startM365Emulator, DEMO_TENANT, type M365Emulator } from '../../src/emulator/m365';
+import { DEMO_TENANT, type M365Emulator } from '../../src/emulator/m365';
 import { cardOf, cardText, startBotHarness, type BotHarness } from '../support/bot-harness';
 import { cardProblems } from '../support/cards';
 import { executeInvoke, invokeAnswer } from '../quarantine/support/invoke';
-import { FOREIGN_TENANT, LogCapture, loggingInto, MENTION } from './support';
+import { FOREIGN_TENANT, LogCapture, MENTION, startEmulatedTenantBot } from './support';
 
 const REFUSAL = 'This organisation is not served by this Mailflow Doctor';
 const QUARANTINED = '9f3c2a10-5b7d-4e2f-a1c3-08de1f2a3b4c\\7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -14,9 +14,7 @@ describe('a tenant that is not configured talks to the bot', () => {
   const log = new LogCapture();
 
   beforeAll(async () => {
-    if (!processTrustsEmulatorCa()) throw new Error('run with NODE_EXTRA_CA_CERTS=src/emulator/tls/ca.pem (the emulator\'s test CA)');
-    emulator = await startM365Emulator({ scenarios: [demoScenario()] });
-    bot = await startBotHarness({ env: emulator.envFor(DEMO_TENANT.id), services: loggingInto(log) });
+    ({ emulator, bot } = await startEmulatedTenantBot(log));
   });
   afterAll(async () => {
     await bot?.close();

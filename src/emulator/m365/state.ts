@@ -1,31 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { TraceEvent, TraceMessage } from '../../model/trace';
 import { isoAt, type Scenario, type ScenarioQuarantine } from './scenario';
 
-/** One row of Graph's messageTraces list (exchangeMessageTrace), plus when it becomes visible. */
-export interface TraceRow {
-  readonly id: string;
-  readonly senderAddress: string;
-  readonly recipientAddress: string;
-  readonly messageId: string;
-  readonly receivedDateTime: string;
-  readonly subject: string;
-  readonly size: number;
-  readonly fromIP: string;
-  readonly toIP: string;
-  readonly status: string;
+/** One row of Graph's messageTraces list (exchangeMessageTrace, the shared model's row), plus when it becomes visible. */
+export interface TraceRow extends TraceMessage {
   /** Epoch ms from which the row shows up (sendMail rows appear after a delay, like real trace ingestion). */
   readonly visibleFrom: number;
 }
 
-export interface TraceDetailRow {
-  readonly id: string;
-  readonly messageId: string;
-  readonly dateTime: string;
-  readonly event: string;
-  readonly action: string;
-  readonly description: string;
-  readonly data: string;
-}
+/** One event of getDetailsByRecipient (exchangeMessageTraceDetail), exactly the shared model's event. */
+export type TraceDetailRow = TraceEvent;
 
 /** A quarantined message with its release state, kept as the cmdlet's PascalCase row. */
 export interface QuarantineState {
