@@ -128,7 +128,9 @@ function runSession(target: SmtpProbeTarget, options: SmtpProbeOptions, plaintex
     ignoreTLS: plaintext,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
+    // Longer than the greeting timeout: with equal timers a silent server raced to either error, and only the
+    // greeting one says what happened.
+    socketTimeout: options.timeoutMs * 2,
     socketCloseTimeout: 0,
     logger,
     transactionLog: true,
