@@ -5,7 +5,7 @@ import { CONNECTIVITY_ACTIONS } from './handlers/connectivity';
 import { QUARANTINE_ACTIONS } from './handlers/quarantine';
 import type { Services } from './services';
 import { admitTenant, refusalReply } from './tenant-gate';
-import type { Actor, ConversationRef } from './turn';
+import type { Actor, ConversationRef, Outbox } from './turn';
 
 /** A card button press (Action.Execute). `data` comes from the card and is never trusted. */
 export interface ActionInput {
@@ -18,6 +18,8 @@ export interface ActionInput {
   readonly now: Date;
   /** The conversation's case (from its memory), so that the press is recorded with the questions it follows. */
   readonly caseId?: string | null;
+  /** Absent outside Teams: nothing can be posted to other conversations. */
+  readonly outbox?: Outbox;
 }
 
 /** A Teams attachment sent as a message of its own beside the invoke answer (e.g. a file consent card). */

@@ -1,3 +1,4 @@
+import type { AdaptiveCardJson } from '../cards/render';
 import type { ParsedRequest } from '../model/intent';
 
 /** Who is asking or acting. `userId` is the Teams id (MRI, "29:…"); `aadObjectId` the Entra object id. */
@@ -13,6 +14,27 @@ export interface ConversationRef {
   readonly id: string;
   readonly kind: ConversationKind;
   readonly tenantId: string | null;
+}
+
+/** A message for a conversation other than the one being answered. */
+export interface OutgoingMessage {
+  readonly card: AdaptiveCardJson;
+  /** Teams' notification and accessibility text. */
+  readonly text: string;
+}
+
+export type PostResult =
+  | { readonly kind: 'posted'; readonly conversationId: string; readonly activityId: string | null }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * Reaches other conversations of the same Teams tenant from inside a turn (proactive messages), through the
+ * connection Teams opened for this turn. A channel id starts a new thread there; any other id posts into it.
+ */
+export interface Outbox {
+  post(conversationId: string, message: OutgoingMessage): Promise<PostResult>;
+  /** The Teams ids (MRIs) of those Entra users who are members of the conversation; the others are left out. */
+  memberIds(conversationId: string, aadObjectIds: readonly string[]): Promise<readonly string[]>;
 }
 
 /** A text file the user attached (.eml, .txt), already downloaded and size-checked by the bot layer. */
@@ -32,6 +54,8 @@ export interface TurnInput {
   /** IANA time zone from the Teams client (`localTimezone`), for "yesterday" and "this morning". */
   readonly timeZone: string | null;
   readonly now: Date;
+  /** Absent outside Teams (the CLI, unit tests): nothing can be posted elsewhere. */
+  readonly outbox?: Outbox;
 }
 
 /** What a conversation remembers between turns, so that follow-ups ("and yesterday?") resolve. */

@@ -22,7 +22,7 @@ const strip = <T extends CaseEntry>(entry: T) => {
 };
 
 /** The audit events that are decisions on a release, and the request that started them. */
-const APPROVAL_EVENTS = new Set(['requested', 'approved', 'rejected', 'released', 'release-failed', 'expired']);
+const APPROVAL_EVENTS = new Set<AuditEntry['event']>(['requested', 'approved', 'rejected', 'released', 'release-failed', 'expired', 'withdrawn']);
 
 /**
  * Collects a case: its own entries, plus the quarantine audit entries that concern it. The audit log does not

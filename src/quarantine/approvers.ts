@@ -1,6 +1,6 @@
 import type { Person } from './model';
 import { MAX_REFRESH_USERS } from './policy';
-import type { ApproverCheck, ApproverDirectory, GroupMembership, ReleaseRequestStore } from './ports';
+import type { ApproverCheck, ApproverDirectory, GroupMembership, MemberLookup, ReleaseRequestStore } from './ports';
 
 export interface ApproverConfig {
   /** APPROVER_IDS: Entra object ids, or Teams ids (MRIs such as "29:…"). */
@@ -37,10 +37,18 @@ export class ConfiguredApprovers implements ApproverDirectory {
     return membership.value.length > 0 ? { kind: 'approver' } : { kind: 'notApprover' };
   }
 
-  async knownUserIds(tenantId: string): Promise<readonly string[]> {
+  /**
+   * The MRIs for `refresh.userIds`: approvers configured by Teams id, approvers seen before, and approvers configured by
+   * Entra object id whom `lookup` finds among the card's conversation's members (Teams wants MRIs, not object ids).
+   */
+  async knownUserIds(tenantId: string, lookup?: MemberLookup): Promise<readonly string[]> {
     const configured = this.config.approverIds.filter(isTeamsId);
-    const remembered = await this.store.approverUserIds(tenantId);
-    return [...new Set([...configured, ...remembered])].slice(0, MAX_REFRESH_USERS);
+    const objectIds = this.config.approverIds.filter((id) => !isTeamsId(id)).slice(0, MAX_REFRESH_USERS);
+    const [remembered, found] = await Promise.all([
+      this.store.approverUserIds(tenantId),
+      lookup && objectIds.length > 0 ? lookup(objectIds).catch(() => []) : [],
+    ]);
+    return [...new Set([...configured, ...found, ...remembered])].slice(0, MAX_REFRESH_USERS);
   }
 
   async remember(tenantId: string, person: Person): Promise<void> {

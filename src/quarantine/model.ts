@@ -90,7 +90,9 @@ export type ReleaseRequestState =
   | { readonly status: 'released'; readonly approval: Approval; readonly releasedAt: string }
   | { readonly status: 'failed'; readonly approval: Approval; readonly failedAt: string; readonly error: string }
   | { readonly status: 'rejected'; readonly rejection: Decision; readonly reason: string }
-  | { readonly status: 'expired'; readonly expiredAt: string };
+  | { readonly status: 'expired'; readonly expiredAt: string }
+  /** The approval card never reached the approvers' channel, so nobody could decide it; the requester was told. */
+  | { readonly status: 'withdrawn'; readonly withdrawnAt: string; readonly reason: string };
 
 export type ReleaseRequestStatus = ReleaseRequestState['status'];
 
@@ -103,14 +105,19 @@ export interface ReleaseRequest {
   readonly requestedAt: string;
   /** Never later than the quarantine expiry: a release after Exchange deleted the message cannot work. */
   readonly expiresAt: string;
-  /** The conversation whose approval card may act on this request; invokes from elsewhere are refused. */
+  /**
+   * The conversation whose approval card may act on this request; invokes from elsewhere are refused. A channel id
+   * without `;messageid=` (the configured approvers' channel) admits the thread the bot started in that channel.
+   */
   readonly conversationId: string;
+  /** Where the requester asked, when the card went elsewhere: the decision is reported back there. */
+  readonly requestedIn?: string;
   /** Teams MRIs that see Approve/Reject on the card (`refresh.userIds`, at most 60). */
   readonly approverUserIds: readonly string[];
   readonly state: ReleaseRequestState;
 }
 
-export const AUDIT_EVENTS = ['requested', 'approved', 'rejected', 'released', 'release-failed', 'expired', 'refused'] as const;
+export const AUDIT_EVENTS = ['requested', 'approved', 'rejected', 'released', 'release-failed', 'expired', 'withdrawn', 'refused'] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
 /** One line of the append-only audit log: who did what, when, why, in which tenant, to which message. */

@@ -6,6 +6,29 @@ export interface ReleasePolicy {
   readonly allowedTenantIds: readonly string[];
   /** How long a request stays open (APPROVAL_TTL_HOURS). */
   readonly ttlHours: number;
+  /** The approvers' channel (APPROVAL_CONVERSATION_ID) and the one tenant it belongs to; null: the asking conversation. */
+  readonly approvalChannel: ApprovalChannel | null;
+}
+
+export interface ApprovalChannel {
+  readonly tenantId: string;
+  readonly conversationId: string;
+}
+
+/** The approvers' channel serves requests of its own tenant only: another tenant's mail must not be shown there. */
+export function approvalChannelFor(policy: ReleasePolicy, tenantId: string): ApprovalChannel | null {
+  const channel = policy.approvalChannel;
+  return channel && channel.tenantId.toLowerCase() === tenantId.toLowerCase() ? channel : null;
+}
+
+/**
+ * Whether an action from `actingIn` may act on a request bound to `boundTo`. A channel thread is
+ * `19:…@thread.tacv2;messageid=…`; a request bound to the bare channel id admits any thread of it, because the bot
+ * learns the thread of the card it posts only from Teams' answer.
+ */
+export function conversationMatches(boundTo: string, actingIn: string): boolean {
+  if (boundTo === actingIn) return true;
+  return !boundTo.includes(';') && actingIn.startsWith(`${boundTo};messageid=`);
 }
 
 /**

@@ -29,10 +29,13 @@ export type ApproverCheck =
   /** The directory could not be asked (Graph down, no permission): nobody is treated as an approver. */
   | { readonly kind: 'unknown'; readonly reason: string };
 
+/** Finds the Teams ids (MRIs) of Entra users among the members of the conversation a card goes to. */
+export type MemberLookup = (aadObjectIds: readonly string[]) => Promise<readonly string[]>;
+
 export interface ApproverDirectory {
   check(tenantId: string, person: Person): Promise<ApproverCheck>;
   /** Teams MRIs of approvers known so far, for `refresh.userIds`. */
-  knownUserIds(tenantId: string): Promise<readonly string[]>;
+  knownUserIds(tenantId: string, lookup?: MemberLookup): Promise<readonly string[]>;
   /** Remembers an approver's MRI once they have been checked, so later cards refresh for them too. */
   remember(tenantId: string, person: Person): Promise<void>;
 }

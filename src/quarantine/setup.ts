@@ -1,5 +1,6 @@
 import { ConfiguredApprovers } from './approvers';
-import type { ReleasePolicy } from './policy';
+import { ConfigError } from '../config';
+import type { ApprovalChannel, ReleasePolicy } from './policy';
 import type { AuditLog, GroupMembership, QuarantineGateway, QuarantineServices, ReleaseRequestStore } from './ports';
 
 export interface QuarantineSettings {
@@ -8,6 +9,7 @@ export interface QuarantineSettings {
   readonly APPROVER_IDS: readonly string[];
   readonly APPROVER_GROUP_IDS: readonly string[];
   readonly APPROVAL_TTL_HOURS: number;
+  readonly APPROVAL_CONVERSATION_ID?: string;
 }
 
 /**
@@ -16,7 +18,19 @@ export interface QuarantineSettings {
  */
 export function releasePolicyOf(settings: QuarantineSettings, credentialedTenantIds: readonly string[] = []): ReleasePolicy {
   const tenants = [...settings.ALLOWED_TENANT_IDS, ...credentialedTenantIds, ...(settings.TENANT_ID ? [settings.TENANT_ID] : [])];
-  return { allowedTenantIds: [...new Set(tenants.map((id) => id.toLowerCase()))], ttlHours: settings.APPROVAL_TTL_HOURS };
+  const allowedTenantIds = [...new Set(tenants.map((id) => id.toLowerCase()))];
+  return { allowedTenantIds, ttlHours: settings.APPROVAL_TTL_HOURS, approvalChannel: approvalChannelOf(settings, allowedTenantIds) };
+}
+
+/** The approvers' channel lives in TENANT_ID's Teams, or in the only tenant served; with several, TENANT_ID must say. */
+function approvalChannelOf(settings: QuarantineSettings, allowedTenantIds: readonly string[]): ApprovalChannel | null {
+  const conversationId = settings.APPROVAL_CONVERSATION_ID;
+  if (!conversationId) return null;
+  const tenantId = settings.TENANT_ID?.toLowerCase() ?? (allowedTenantIds.length === 1 ? allowedTenantIds[0] : null);
+  if (!tenantId) {
+    throw new ConfigError('configuration: APPROVAL_CONVERSATION_ID needs TENANT_ID (the tenant whose Teams holds that channel) when several tenants are served');
+  }
+  return { tenantId, conversationId };
 }
 
 export function createQuarantineServices(

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Approval, AuditEntry, AuditEvent, Person, ReleaseOptions, ReleaseRequest, ReleaseRequestState } from './model';
 import {
-  DEFENDER_QUARANTINE_URL, isPastExpiry, isReleasableFromChat, isTenantAllowed, normaliseReason, requestExpiry,
-  samePerson, snapshotOf, STALE_CLAIM_MS, type ReleasePolicy,
+  conversationMatches, DEFENDER_QUARANTINE_URL, isPastExpiry, isReleasableFromChat, isTenantAllowed, normaliseReason,
+  requestExpiry, samePerson, snapshotOf, STALE_CLAIM_MS, type ReleasePolicy,
 } from './policy';
-import type { ApproverDirectory, AuditLog, QuarantineGateway, ReleaseRequestStore, StoredRequest } from './ports';
+import type { ApproverDirectory, AuditLog, MemberLookup, QuarantineGateway, ReleaseRequestStore, StoredRequest } from './ports';
 import { recordApproval, type ApprovalEvent } from '../ops/telemetry';
 import { writeEventually } from './eventually';
 
@@ -35,7 +35,22 @@ export interface ActingContext {
 export type RefusalCode =
   | 'tenant-not-allowed' | 'wrong-tenant' | 'wrong-conversation' | 'not-found' | 'not-approver' | 'approver-unknown'
   | 'self-approval' | 'malware' | 'expired' | 'already-decided' | 'already-released' | 'message-not-found'
-  | 'quarantine-unavailable' | 'reason-required' | 'in-progress' | 'personal-chat';
+  | 'quarantine-unavailable' | 'reason-required' | 'in-progress' | 'personal-chat' | 'undeliverable';
+
+/** The answer of posting an approval card to the approvers' channel. */
+export type PostOutcome = { readonly kind: 'posted' } | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * Where a new request's approval card goes: the conversation it was asked in, or the approvers' channel, which the
+ * caller reaches with `post` (a proactive message). The workflow decides nothing about Teams; it records the route.
+ */
+export type ApprovalRoute = (
+  | { readonly kind: 'here' }
+  | { readonly kind: 'approvers'; readonly conversationId: string; readonly post: (request: ReleaseRequest) => Promise<PostOutcome> }
+) & {
+  /** Finds approvers configured by Entra object id among the members where the card goes (absent outside Teams). */
+  readonly members?: MemberLookup;
+};
 
 /** Without a way to post to an approvers' channel, a request made in a personal chat could never be decided. */
 export const PERSONAL_CHAT =
@@ -57,7 +72,8 @@ export type WorkflowOutcome =
   | { readonly kind: 'released'; readonly request: ReleaseRequest }
   | { readonly kind: 'rejected'; readonly request: ReleaseRequest }
   | { readonly kind: 'releaseFailed'; readonly request: ReleaseRequest; readonly error: string }
-  | { readonly kind: 'viewed'; readonly request: ReleaseRequest; readonly viewer: Viewer }
+  /** `decidesHere`: the card was opened where the request may be decided (its own conversation). */
+  | { readonly kind: 'viewed'; readonly request: ReleaseRequest; readonly viewer: Viewer; readonly decidesHere: boolean }
   | Refusal;
 
 const refuse = (code: RefusalCode, message: string, request: ReleaseRequest | null = null): Refusal => ({
@@ -112,6 +128,8 @@ export function decisionSummary(request: ReleaseRequest): string | null {
       return `already rejected by ${name(state.rejection.by)}`;
     case 'expired':
       return 'expired';
+    case 'withdrawn':
+      return 'withdrawn (its card never reached the approvers)';
   }
 }
 
@@ -205,11 +223,15 @@ function isDecidable(request: ReleaseRequest, now: Date): boolean {
   return state.status === 'releasing' && now.getTime() - Date.parse(state.approval.at) > STALE_CLAIM_MS;
 }
 
-/** "Request release": checks the message as Exchange holds it now and opens (or finds) a request. */
+/**
+ * "Request release": checks the message as Exchange holds it now and opens (or finds) a request. With the approvers'
+ * channel as the route, the card is posted there before this answers; if it cannot be, the request is withdrawn.
+ */
 export async function requestRelease(
   flow: ReleaseWorkflow,
   acting: ActingContext,
   input: { readonly identity: unknown; readonly reason: unknown; readonly claimedTenantId?: unknown },
+  route: ApprovalRoute = { kind: 'here' },
 ): Promise<WorkflowOutcome> {
   const tenantRefusal = checkTenant(flow, acting);
   if (tenantRefusal) {
@@ -221,7 +243,8 @@ export async function requestRelease(
     await record(flow, 'refused', acting.actor, tenantId, null, 'request: the card names another tenant', acting.now);
     return refuse('wrong-tenant', 'This card belongs to another organisation; nothing was done.');
   }
-  if (acting.conversationKind === 'personal') return refuse('personal-chat', PERSONAL_CHAT);
+  if (acting.conversationKind === 'personal' && route.kind === 'here') return refuse('personal-chat', PERSONAL_CHAT);
+  const decidedIn = route.kind === 'here' ? acting.conversationId : route.conversationId;
   const identity = typeof input.identity === 'string' ? input.identity.trim().slice(0, 200) : '';
   if (!identity) return refuse('message-not-found', 'Which quarantined message? I did not get its identity.');
   const reason = normaliseReason(typeof input.reason === 'string' ? input.reason : null);
@@ -247,7 +270,7 @@ export async function requestRelease(
     if (!('kind' in checked)) {
       const state = checked.request.state.status;
       if (state === 'pending' || state === 'releasing' || state === 'failed') {
-        if (checked.request.conversationId !== acting.conversationId) {
+        if (!conversationMatches(checked.request.conversationId, decidedIn)) {
           const by = checked.request.requestedBy.name ?? checked.request.requestedBy.userId;
           return refuse('in-progress', `${by} already asked for this release at ${checked.request.requestedAt} in another conversation; the approvers decide it there.`);
         }
@@ -265,8 +288,9 @@ export async function requestRelease(
     reason,
     requestedAt: now.toISOString(),
     expiresAt: requestExpiry(now, flow.policy, message.expiresAt),
-    conversationId: acting.conversationId,
-    approverUserIds: await flow.approvers.knownUserIds(tenantId),
+    conversationId: decidedIn,
+    ...(route.kind === 'approvers' ? { requestedIn: acting.conversationId } : {}),
+    approverUserIds: await flow.approvers.knownUserIds(tenantId, route.members),
     state: { status: 'pending' },
   };
   if (isPastExpiry(request, now)) {
@@ -276,7 +300,18 @@ export async function requestRelease(
   if (created.kind === 'conflict') return refuse('in-progress', 'A request with the same id exists; please try again.');
   await flow.requests.setLatestFor(tenantId, identity, request.id);
   await record(flow, 'requested', acting.actor, tenantId, request, reason, now);
-  return { kind: 'requested', request, existing: false };
+  if (route.kind === 'here') return { kind: 'requested', request, existing: false };
+
+  const posted = await route.post(request).catch((error: unknown): PostOutcome => ({ kind: 'failed', reason: String((error as Error)?.message ?? error) }));
+  if (posted.kind === 'posted') return { kind: 'requested', request, existing: false };
+  // Nobody can decide a request whose card never arrived: close it, so that asking again starts afresh.
+  const withdrawn: ReleaseRequest = { ...request, state: { status: 'withdrawn', withdrawnAt: now.toISOString(), reason: posted.reason } };
+  await writeEventually(`request ${request.id} → withdrawn`, () => flow.requests.replace(withdrawn, created.stored.etag));
+  await record(flow, 'withdrawn', acting.actor, tenantId, withdrawn, `the approval card could not be posted to the approvers' channel: ${posted.reason}`, now);
+  return refuse(
+    'undeliverable',
+    `I could not post your request to the approvers' channel (${posted.reason}), so nothing was requested. Try again in a moment; if it keeps failing, ask an admin to check that Mailflow Doctor is installed in that channel.`,
+  );
 }
 
 /** What the clicking person should see (the per-user view behind `refresh`); expires overdue requests. */
@@ -289,7 +324,8 @@ export async function viewRequest(
   if (loaded.kind === 'refused') return loaded;
   const checked = await expireIfDue(flow, loaded.stored, acting);
   if ('kind' in checked) return checked;
-  return { kind: 'viewed', request: checked.request, viewer: await viewerOf(flow, checked.request, acting.actor) };
+  const viewer = await viewerOf(flow, checked.request, acting.actor);
+  return { kind: 'viewed', request: checked.request, viewer, decidesHere: conversationMatches(checked.request.conversationId, acting.conversationId) };
 }
 
 /**
@@ -305,7 +341,7 @@ async function loadForDecision(
   const loaded = await loadForAction(flow, acting, input.requestId, input.claimedTenantId, verb);
   if (loaded.kind === 'refused') return loaded;
   const { request } = loaded.stored;
-  if (request.conversationId !== acting.conversationId) {
+  if (!conversationMatches(request.conversationId, acting.conversationId)) {
     await record(flow, 'refused', acting.actor, loaded.tenantId, request, `${verb}: invoked from another conversation`, acting.now);
     return refuse('wrong-conversation', 'This request can only be decided from its approval card.');
   }

@@ -20,22 +20,52 @@ export interface ConnectorCall {
  * A local stand-in for the Bot Connector service: the bot's serviceUrl points here and every reply is captured.
  * With no bot credentials configured, the adapter requests no token, so plain HTTP is enough.
  */
-export async function startConnector(): Promise<{ url: string; calls: ConnectorCall[]; close(): Promise<void> }> {
+export interface Connector {
+  readonly url: string;
+  readonly calls: ConnectorCall[];
+  /** When set, a call it answers with a status gets that error instead of success (e.g. the bot not in a channel). */
+  refuse: ((call: ConnectorCall) => { status: number; code: string } | null) | null;
+  /** Conversation members by Entra object id, for GetConversationMember; anyone else is not found (404). */
+  readonly members: Map<string, { id: string; name: string; aadObjectId: string }>;
+  close(): Promise<void>;
+}
+
+export async function startConnector(): Promise<Connector> {
   const calls: ConnectorCall[] = [];
   const app = express();
   app.use(express.json({ limit: '8mb' }));
+  const connector: Connector = { url: '', calls, refuse: null, members: new Map(), close: async () => undefined };
   app.all(/.*/, (req, res) => {
-    calls.push({ method: req.method, path: decodeURIComponent(req.path), activity: req.body as Partial<Activity> });
-    res.status(200).json({ id: `activity-${calls.length}` });
+    const call: ConnectorCall = { method: req.method, path: decodeURIComponent(req.path), activity: (req.body ?? {}) as Partial<Activity> };
+    calls.push(call);
+    const refused = connector.refuse?.(call);
+    if (refused) {
+      res.status(refused.status).json({ error: { code: refused.code, message: `refused by the test connector (${refused.code})` } });
+      return;
+    }
+    const member = /^\/v3\/conversations\/[^/]+\/members\/([^/]+)$/.exec(call.path);
+    if (req.method === 'GET' && member) {
+      const found = connector.members.get(member[1]);
+      if (found) res.status(200).json(found);
+      else res.status(404).json({ error: { code: 'MemberNotFoundInConversation', message: 'not a member' } });
+      return;
+    }
+    const activityId = `activity-${calls.length}`;
+    if (req.method === 'POST' && req.path === '/v3/conversations') {
+      // CreateConversation: a new thread in the channel named in channelData, as Teams answers it.
+      const channel = (req.body as { channelData?: { channel?: { id?: string } } }).channelData?.channel?.id ?? 'conversation';
+      res.status(201).json({ id: `${channel};messageid=${activityId}`, activityId });
+      return;
+    }
+    res.status(200).json({ id: activityId });
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
-  return {
+  return Object.assign(connector, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
 }
 
 export interface HarnessOptions {
@@ -59,10 +89,10 @@ export const DEMO_TENANT_ID = '11111111-1111-4111-8111-111111111111';
 
 export interface BotHarness {
   readonly server: RunningServer;
-  readonly connector: Awaited<ReturnType<typeof startConnector>>;
+  readonly connector: Connector;
   readonly config: Config;
   readonly services: Services;
-  /** Posts an activity to /api/messages (with extra request headers, e.g. Authorization) and returns the HTTP status, the body, and the replies captured meanwhile. */
+  /** Posts an activity to /api/messages (with extra request headers, e.g. Authorization) and returns the HTTP status, the body, and the replies (POST/PUT) captured meanwhile. */
   post(activity: Partial<Activity>, headers?: Record<string, string>): Promise<{ status: number; body: unknown; replies: ConnectorCall[] }>;
   /** Sends a chat message as `from` in a personal chat (or the given conversation) and returns the replies. */
   say(text: string, options?: MessageOptions): Promise<ConnectorCall[]>;
@@ -133,7 +163,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body, replies: connector.calls.slice(before) };
+    // Replies are what the bot sent or updated; reads (member lookups) are in connector.calls only.
+    return { status: response.status, body, replies: connector.calls.slice(before).filter((call) => call.method !== 'GET') };
   }
 
   return {

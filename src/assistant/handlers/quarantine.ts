@@ -3,14 +3,14 @@ import { escapeCardText } from '../../cards/escape';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { cardReply, textReply, type Reply } from '../../model/reply';
 import {
-  approveRelease, DEFENDER_QUARANTINE_URL, isReleasableFromChat, PERSONAL_CHAT, rejectRelease, requestRelease, viewRequest,
-  type ActingContext, type QuarantinedMessage, type QuarantineServices, type ReleaseRequest, type ReleaseWorkflow,
-  type Viewer, type WorkflowOutcome,
+  approvalChannelFor, approveRelease, conversationMatches, DEFENDER_QUARANTINE_URL, isReleasableFromChat, PERSONAL_CHAT, rejectRelease,
+  requestRelease, viewRequest, type ActingContext, type ApprovalChannel, type ApprovalRoute, type QuarantinedMessage, type QuarantineServices,
+  type ReleaseRequest, type ReleaseWorkflow, type Viewer, type WorkflowOutcome,
 } from '../../quarantine';
 import type { ActionHandler, ActionInput, ActionResult } from '../actions';
 import type { Handler } from '../handler';
 import type { Services } from '../services';
-import type { TurnInput } from '../turn';
+import type { ConversationRef, Outbox, TurnInput } from '../turn';
 
 /** A list card stays well under Teams' 28 KB with this many messages and this much header each. */
 const MAX_LISTED = 8;
@@ -174,8 +174,7 @@ export const answerQuarantineList: Handler = async (request, turn, services) => 
   const title = `Quarantined mail ${scope}`;
   const withHeader = await withHeaders(services, tenantId, shown);
   const summary = `${shown.length} message${shown.length === 1 ? '' : 's'}. "Request release" asks an approver; the release happens only after they approve.`;
-  const where = turn.conversation.kind === 'personal' ? 'personal' : 'shared';
-  return cardReply(quarantineListCard(title, summary, withHeader, tenantId, more, where), listText(title, withHeader), { messages: shown });
+  return cardReply(quarantineListCard(title, summary, withHeader, tenantId, more, whereOf(services, turn.conversation)), listText(title, withHeader), { messages: shown });
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -200,6 +199,8 @@ function statusOf(request: ReleaseRequest): { text: string; color: string } {
       return { text: `Rejected by ${who(state.rejection.by)} at ${shortTime(state.rejection.at)}: ${quoted(state.reason)}; ${requested}`, color: 'Attention' };
     case 'expired':
       return { text: `Expired at ${utcTime(state.expiredAt)} without a decision; ${requested}`, color: 'Warning' };
+    case 'withdrawn':
+      return { text: `Withdrawn at ${utcTime(state.withdrawnAt)}: the card could not be posted to the approvers (${escapeCardText(state.reason, 300)}); ${requested}`, color: 'Warning' };
   }
 }
 
@@ -210,8 +211,11 @@ function capitalise(text: string): string {
 export type ApprovalView =
   /** What everyone sees and what the message holds: status, no buttons, `refresh` for the approvers. */
   | { readonly kind: 'shared' }
-  /** One person's view, returned to the invoke only (no `refresh`, so teams-ai does not replace it for all). */
-  | { readonly kind: 'personal'; readonly viewer: Viewer; readonly notice?: string };
+  /**
+   * One person's view, returned to the invoke only (no `refresh`, so teams-ai does not replace it for all).
+   * `decidesHere: false` when the card is seen outside the request's approval conversation: no buttons there.
+   */
+  | { readonly kind: 'personal'; readonly viewer: Viewer; readonly notice?: string; readonly decidesHere?: boolean };
 
 /**
  * The approval card. The shared card carries `refresh.userIds` = the approvers, so Teams asks us for each
@@ -221,7 +225,7 @@ export type ApprovalView =
 export function approvalCard(request: ReleaseRequest, view: ApprovalView): AdaptiveCardJson {
   const status = statusOf(request);
   const decidable = request.state.status === 'pending' || request.state.status === 'failed';
-  const canDecide = view.kind === 'personal' && view.viewer === 'approver' && decidable;
+  const canDecide = view.kind === 'personal' && view.viewer === 'approver' && view.decidesHere !== false && decidable;
   const { message } = request;
   const card = renderCard('quarantine-approval', {
     status: status.text,
@@ -281,8 +285,10 @@ export function resultOf(outcome: WorkflowOutcome): ActionResult {
     case 'rejected':
     case 'releaseFailed':
       return { kind: 'card', card: approvalCard(outcome.request, { kind: 'shared' }) };
-    case 'viewed':
-      return { kind: 'card', card: approvalCard(outcome.request, { kind: 'personal', viewer: outcome.viewer }) };
+    case 'viewed': {
+      const elsewhere = !outcome.decidesHere && outcome.viewer === 'approver' ? DECIDED_ELSEWHERE : undefined;
+      return { kind: 'card', card: approvalCard(outcome.request, { kind: 'personal', viewer: outcome.viewer, decidesHere: outcome.decidesHere, notice: elsewhere }) };
+    }
     case 'refused':
       // Someone who may see the request gets the card with the refusal on it; anyone else a plain message.
       if (outcome.request && outcome.code !== 'wrong-conversation') {
@@ -294,19 +300,78 @@ export function resultOf(outcome: WorkflowOutcome): ActionResult {
 
 const flag = (value: unknown): boolean => value === true || value === 'true';
 
+function approvalChannelOf(services: Services, conversation: ConversationRef): ApprovalChannel | null {
+  return conversation.tenantId ? approvalChannelFor(services.quarantine.policy, conversation.tenantId) : null;
+}
+
+/** A personal chat can ask for a release only when the card has an approvers' channel to go to. */
+function whereOf(services: Services, conversation: ConversationRef): 'personal' | 'shared' {
+  return conversation.kind === 'personal' && !approvalChannelOf(services, conversation) ? 'personal' : 'shared';
+}
+
+const SENT_TO_APPROVERS = "Sent to the approvers' channel: an approver decides there, and I will tell you here when they do.";
+const DECIDED_ELSEWHERE = "Approvers decide this request on its card in the approvers' channel.";
+
+/**
+ * Where a new request's card goes. With an approvers' channel configured for the tenant, it is posted there (which
+ * also makes requests from personal chats possible); otherwise it replaces the card in the asking conversation.
+ */
+function routeFor(services: Services, conversation: ConversationRef, outbox: Outbox | undefined): ApprovalRoute {
+  const channel = approvalChannelOf(services, conversation);
+  const membersOf = (conversationId: string) => (outbox ? (objectIds: readonly string[]) => outbox.memberIds(conversationId, objectIds) : undefined);
+  // Asked in the approvers' channel itself: the card goes where it was asked for.
+  if (!channel || conversationMatches(channel.conversationId, conversation.id)) return { kind: 'here', members: membersOf(conversation.id) };
+  return {
+    kind: 'approvers',
+    conversationId: channel.conversationId,
+    members: membersOf(channel.conversationId),
+    post: async (request) => {
+      if (!outbox) return { kind: 'failed', reason: 'approval cards can only be posted from Teams' };
+      const posted = await outbox.post(channel.conversationId, { card: approvalCard(request, { kind: 'shared' }), text: approvalText(request) });
+      if (posted.kind === 'failed') services.log.warn({ requestId: request.id, reason: posted.reason }, "could not post an approval card to the approvers' channel");
+      return posted.kind === 'posted' ? { kind: 'posted' } : posted;
+    },
+  };
+}
+
+/** The requester's own copy when the approval card went to the approvers' channel: the status, no buttons. */
+function requesterCopy(request: ReleaseRequest, existing: boolean): AdaptiveCardJson {
+  const notice = existing ? `${DECIDED_ELSEWHERE} This request was already open.` : SENT_TO_APPROVERS;
+  return approvalCard(request, { kind: 'personal', viewer: 'requester', decidesHere: false, notice });
+}
+
+/**
+ * A decision made in the approvers' channel is reported where it was asked for (the requester's chat). The decision
+ * stands whether or not that message arrives; a failure is logged.
+ */
+async function tellRequester(input: ActionInput, services: Services, outcome: WorkflowOutcome): Promise<void> {
+  if (outcome.kind !== 'released' && outcome.kind !== 'rejected' && outcome.kind !== 'releaseFailed') return;
+  const { requestedIn } = outcome.request;
+  if (!requestedIn || !input.outbox || requestedIn === input.conversation.id) return;
+  const card = approvalCard(outcome.request, { kind: 'personal', viewer: 'other', decidesHere: false });
+  const posted = await input.outbox.post(requestedIn, { card, text: approvalText(outcome.request) });
+  if (posted.kind === 'failed') services.log.warn({ requestId: outcome.request.id, reason: posted.reason }, 'could not tell the requester about the decision');
+}
+
 /** Every verb: no tenant configured → say so; otherwise run the workflow and show its outcome. */
 const withWorkflow =
-  (run: (flow: ReleaseWorkflow, input: ActionInput) => Promise<WorkflowOutcome>): ActionHandler =>
+  (run: (flow: ReleaseWorkflow, input: ActionInput, services: Services) => Promise<WorkflowOutcome>): ActionHandler =>
   async (input, services) => {
     const flow = workflowOf(services.quarantine);
     if (!flow) return { kind: 'message', text: NO_TENANT };
-    return resultOf(await run(flow, input));
+    const outcome = await run(flow, input, services);
+    await tellRequester(input, services, outcome);
+    if (outcome.kind === 'requested' && outcome.request.conversationId !== input.conversation.id) {
+      return { kind: 'card', card: requesterCopy(outcome.request, outcome.existing) };
+    }
+    return resultOf(outcome);
   };
 
-const requestAction = withWorkflow((flow, input) => {
+const requestAction = withWorkflow((flow, input, services) => {
   // The reason comes from the card's input named in `reasonField` (one input per listed message), or `reason`.
   const field = typeof input.data.reasonField === 'string' && /^reason\d{0,3}$/.test(input.data.reasonField) ? input.data.reasonField : 'reason';
-  return requestRelease(flow, actingOf(input), { identity: input.data.identity, reason: input.data[field], claimedTenantId: input.data.tenantId });
+  const route = routeFor(services, input.conversation, input.outbox);
+  return requestRelease(flow, actingOf(input), { identity: input.data.identity, reason: input.data[field], claimedTenantId: input.data.tenantId }, route);
 });
 
 const approveAction = withWorkflow((flow, input) =>
@@ -354,13 +419,16 @@ async function releaseAsked(turn: TurnInput, services: Services, identity: strin
     const listed = await withHeaders(services, tenantId, [found.value]);
     const title = 'Request a release';
     return cardReply(
-      quarantineListCard(title, 'Say why it should be released; an approver decides.', listed, tenantId, '', turn.conversation.kind === 'personal' ? 'personal' : 'shared'),
+      quarantineListCard(title, 'Say why it should be released; an approver decides.', listed, tenantId, '', whereOf(services, turn.conversation)),
       listText(title, listed),
     );
   }
-  const outcome = await requestRelease(flow, actingOf(turn), { identity, reason });
+  const outcome = await requestRelease(flow, actingOf(turn), { identity, reason }, routeFor(services, turn.conversation, turn.outbox));
   if (outcome.kind === 'requested') {
-    return cardReply(approvalCard(outcome.request, { kind: 'shared' }), approvalText(outcome.request), { requestId: outcome.request.id });
+    const card = outcome.request.conversationId === turn.conversation.id
+      ? approvalCard(outcome.request, { kind: 'shared' })
+      : requesterCopy(outcome.request, outcome.existing);
+    return cardReply(card, approvalText(outcome.request), { requestId: outcome.request.id });
   }
   return textReply(outcome.kind === 'refused' ? outcome.message : 'Done.');
 }

@@ -13,6 +13,7 @@ export interface InvokeOptions {
   /** The id of the message that holds the card (Teams sends it; teams-ai updates that message for all). */
   readonly replyToId?: string;
   readonly trigger?: 'manual' | 'automatic';
+  readonly conversationType?: 'personal' | 'channel' | 'groupChat';
 }
 
 let sequence = 0;
@@ -30,7 +31,10 @@ export function executeInvoke(serviceUrl: string, from: Clicker, verb: string, d
     timestamp: new Date(),
     from: { id: from.userId, name: from.name ?? undefined, aadObjectId: from.aadObjectId ?? undefined },
     recipient: { id: '28:mailflow-doctor', name: 'Mailflow Doctor' },
-    conversation: { id: options.conversationId ?? '19:helpdesk@thread.tacv2', conversationType: 'channel', tenantId, isGroup: true, name: '' },
+    conversation: {
+      id: options.conversationId ?? '19:helpdesk@thread.tacv2', conversationType: options.conversationType ?? 'channel', tenantId,
+      isGroup: (options.conversationType ?? 'channel') !== 'personal', name: '',
+    },
     channelData: { tenant: { id: tenantId } },
     replyToId: options.replyToId ?? 'card-1',
     value: { action: { type: 'Action.Execute', verb, data }, trigger: options.trigger ?? 'manual' },
