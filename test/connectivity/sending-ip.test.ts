@@ -13,7 +13,7 @@ describe('checking a sending IP ("is our outbound IP blocklisted?")', () => {
   let deps: ConnectivityDeps;
   beforeAll(async () => {
     dns = await startDnsServer({ zones: LAB_ZONES });
-    deps = { dns: createDnsResolver({ servers: [dns.address], timeoutMs: 500 }), smtp: noSmtp, port: 25, blocklists: BLOCKLISTS, now: () => new Date() };
+    deps = { dns: createDnsResolver({ servers: [dns.address], timeoutMs: 2000 }), smtp: noSmtp, port: 25, blocklists: BLOCKLISTS, now: () => new Date() };
   });
   afterAll(async () => {
     await dns?.close();

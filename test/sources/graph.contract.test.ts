@@ -115,11 +115,11 @@ describe('service health, domains, users and groups', () => {
   });
 
   it('sends a test message that shows up in message trace after the ingestion delay', async () => {
-    fx.emulator.tenant('contoso.com').scenario.limits.sendMailTraceDelaySeconds = 0.3;
+    fx.emulator.tenant('contoso.com').scenario.limits.sendMailTraceDelaySeconds = 1; // long enough that a stalled test process cannot miss the empty first look
     expect(await fx.tenant.graph.sendMail('it.admin@contoso.com', ['orders@tailspintoys.com'], 'Mailflow Doctor test 42', 'test')).toEqual({ kind: 'ok', value: undefined });
     const query = { senderAddress: 'it.admin@contoso.com', subjectContains: 'test 42', window: { start: ago(5), end: new Date() } } as const;
     expect(value(await fx.tenant.graph.traceMessages(query)).rows).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const cached = value(await fx.tenant.graph.traceMessages(query));
     expect(cached.rows).toEqual([]); // the 60 s cache still answers...
     const later = value(await fx.tenant.graph.traceMessages({ ...query, fresh: true })); // ...unless the poller asks for fresh rows

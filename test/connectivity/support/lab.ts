@@ -120,7 +120,7 @@ export function labProber(lab: ConnectivityLab): SmtpProber {
 /** The connectivity tests' sources pointed at the lab: its DNS server, its SMTP port, its blocklists. */
 export function labDeps(lab: ConnectivityLab): ConnectivityDeps {
   return {
-    dns: createDnsResolver({ servers: [lab.dns.address], timeoutMs: 500 }),
+    dns: createDnsResolver({ servers: [lab.dns.address], timeoutMs: 2000 }),
     smtp: labProber(lab),
     port: lab.port,
     blocklists: BLOCKLISTS,
