@@ -205,6 +205,8 @@ var appSettings = {
   APPROVER_GROUP_IDS: approverGroupIds
   APPROVAL_CONVERSATION_ID: approvalConversationId
   APPROVAL_TTL_HOURS: string(approvalTtlHours)
+  // /home is the App Service's persistent storage (the app itself runs from a read-only package).
+  PENDING_WRITES_DIR: '/home/data/mailflow-doctor/pending-writes'
   TEST_MAILBOX: testMailbox
   BLOCKLISTS: blocklists
   SMTP_PORT: string(smtpPort)

@@ -5,10 +5,10 @@ import type { Config } from './config';
 import { tenantConnectivity, type ConnectivityServices } from './diagnosis/connectivity';
 import { createEvidenceServices } from './evidence';
 import { createLogger, type Logger } from './log';
-import { createQuarantineServices, ExchangeQuarantineGateway, GraphGroupMembership } from './quarantine';
+import { createQuarantineServices, ExchangeQuarantineGateway, GraphGroupMembership, resumeJournaledWrites } from './quarantine';
 import { createDnsResolver } from './sources/dns';
 import { createSmtpProber } from './sources/smtp';
-import { createQuarantineStores } from './sources/storage';
+import { createQuarantineStores, DirectoryWriteJournal } from './sources/storage';
 import { TenantDirectory, tenantProfilesFromConfig } from './sources/tenant';
 
 /** The composition root: the one place that turns configuration into real sources (DNS, Graph, storage). */
@@ -24,7 +24,15 @@ export function createServices(config: Config, log: Logger = loggerFor(config)):
     gateway: hasTenants ? new ExchangeQuarantineGateway(tenants) : null,
     groups: hasTenants ? new GraphGroupMembership(tenants) : null,
     credentialedTenantIds: tenants.tenantIds(),
+    journal: config.PENDING_WRITES_DIR ? new DirectoryWriteJournal(config.PENDING_WRITES_DIR) : undefined,
+    reportWriteFailure: (what, error, willRetry) =>
+      log.error({ err: error, what, willRetry }, willRetry ? 'storage refused a release record; retrying until it answers' : 'gave up writing a release record'),
   });
+  // Records an earlier process could not write (storage was down when it stopped) are written now.
+  void resumeJournaledWrites(quarantine).then(
+    (count) => count > 0 && log.warn({ count }, 'resuming release records that an earlier run could not write'),
+    (error: unknown) => log.error({ err: error }, `could not read PENDING_WRITES_DIR`),
+  );
   const dns = createDnsResolver({ servers: config.DNS_SERVERS, timeoutMs: config.DNS_TIMEOUT_MS });
   const connectivity: ConnectivityServices = {
     smtp: createSmtpProber({ timeoutMs: config.SMTP_TIMEOUT_MS, heloName: config.SMTP_HELO_NAME ?? hostname() }),

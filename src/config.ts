@@ -40,6 +40,7 @@ export const CONFIG_SCHEMA = z.object({
   APPROVER_IDS: csv.default('').describe('Entra object ids (or Teams user ids) who may approve releases'),
   APPROVER_GROUP_IDS: csv.default('').describe('Entra group ids whose members may approve releases'),
   APPROVAL_CONVERSATION_ID: z.string().regex(/^19:[^\s;]+@thread\.[a-z0-9]+$/i, 'a Teams channel or group chat id').optional().describe('the approvers\' Teams channel (19:…@thread.tacv2) or group chat (19:…@thread.v2) where approval cards are posted, also for requests made in personal chats; default: the conversation the release was asked in'),
+  PENDING_WRITES_DIR: z.string().optional().describe('directory where the records of a release that storage refused (the request\'s outcome, its audit entry) wait for storage, so that a restart during an outage does not lose them; default: they wait in memory only'),
   APPROVAL_TTL_HOURS: z.coerce.number().positive().default(24).describe('how long a release request stays open'),
   TEST_MAILBOX: z.string().email().optional().describe('mailbox that sends test messages (Graph sendMail)'),
   BLOCKLISTS: csv.default('zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org').describe('DNS blocklist zones to query'),

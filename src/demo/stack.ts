@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { DEMO_MTA_STS_POLICIES, DEMO_ZONES } from '../emulator/dns/demo-zones';
 import { localPolicyFetcher } from '../emulator/dns/policy-fetcher';
 import { startDnsServer, type RunningDnsServer } from '../emulator/dns';
@@ -40,6 +41,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     DNS_SERVERS: dns.address,
     APPROVER_IDS: DEMO_PEOPLE.dana.aadObjectId,
     ...(azurite ? { STORAGE_CONNECTION_STRING: azurite.connectionString } : {}),
+    // Beside Azurite's data, so that release records survive a restart of the demo as the requests do.
+    ...(options.storageDir ? { PENDING_WRITES_DIR: join(dirname(options.storageDir), 'pending-writes') } : {}),
   };
   return {
     env,

@@ -1,9 +1,10 @@
 /** Quarantine review and four-eyes release: the front door for the assistant, the CLI and the composition root. */
 export * from './model';
 export type {
-  ApproverCheck, ApproverDirectory, AuditLog, AuditQuery, ConditionalWrite, GroupMembership, MemberLookup, QuarantineGateway,
-  QuarantineServices, ReleaseRequestStore, StoredRequest,
+  ApproverCheck, ApproverDirectory, AuditLog, AuditQuery, ConditionalWrite, DurableWrite, GroupMembership, MemberLookup, QuarantineGateway,
+  QuarantineServices, ReleaseRequestStore, StoredRequest, WriteFailureReporter, WriteJournal,
 } from './ports';
+export { resumeJournaledWrites } from './eventually';
 export { ExchangeQuarantineGateway, GraphGroupMembership, quarantinedOf } from './exchange-gateway';
 export { createQuarantineServices, releasePolicyOf, type QuarantineSettings } from './setup';
 export { ConfiguredApprovers, type ApproverConfig } from './approvers';

@@ -76,6 +76,22 @@ export interface AuditLog {
   list(query?: AuditQuery): Promise<readonly AuditEntry[]>;
 }
 
+/**
+ * A write that must happen once Exchange has acted (the request's final state, its audit entry), kept as data so
+ * that it can outlive the process when storage refuses it.
+ */
+export type DurableWrite =
+  /** The request's next state, written over the version with `etag` (the approver's claim). */
+  | { readonly kind: 'request'; readonly request: ReleaseRequest; readonly etag: string }
+  | { readonly kind: 'audit'; readonly entry: AuditEntry };
+
+/** Writes storage refused, kept on local disk until storage takes them (PENDING_WRITES_DIR). */
+export interface WriteJournal {
+  add(write: DurableWrite): Promise<string>;
+  remove(id: string): Promise<void>;
+  pending(): Promise<readonly { readonly id: string; readonly write: DurableWrite }[]>;
+}
+
 /** Everything the quarantine capability needs, as carried in `Services.quarantine`. */
 export interface QuarantineServices {
   /** Null when no tenant (Exchange admin API) is configured: the bot says so instead of failing. */
@@ -84,4 +100,10 @@ export interface QuarantineServices {
   readonly requests: ReleaseRequestStore;
   readonly audit: AuditLog;
   readonly policy: ReleasePolicy;
+  /** Where refused post-release writes wait across restarts; absent: they wait in memory only. */
+  readonly journal?: WriteJournal;
+  /** Told about writes that storage refused (and whether they will be retried); default: silent. */
+  readonly reportWriteFailure?: WriteFailureReporter;
 }
+
+export type WriteFailureReporter = (what: string, error: unknown, willRetry: boolean) => void;

@@ -1,7 +1,9 @@
 import { ConfiguredApprovers } from './approvers';
 import { ConfigError } from '../config';
 import type { ApprovalChannel, ReleasePolicy } from './policy';
-import type { AuditLog, GroupMembership, QuarantineGateway, QuarantineServices, ReleaseRequestStore } from './ports';
+import type {
+  AuditLog, GroupMembership, QuarantineGateway, QuarantineServices, ReleaseRequestStore, WriteFailureReporter, WriteJournal,
+} from './ports';
 
 export interface QuarantineSettings {
   readonly ALLOWED_TENANT_IDS: readonly string[];
@@ -42,9 +44,13 @@ export function createQuarantineServices(
     readonly groups: GroupMembership | null;
     /** Tenants with credentials; they may act when ALLOWED_TENANT_IDS is empty. */
     readonly credentialedTenantIds?: readonly string[];
+    readonly journal?: WriteJournal;
+    readonly reportWriteFailure?: WriteFailureReporter;
   },
 ): QuarantineServices {
   return {
+    journal: parts.journal,
+    reportWriteFailure: parts.reportWriteFailure,
     gateway: parts.gateway,
     requests: parts.requests,
     audit: parts.audit,

@@ -4,7 +4,9 @@ import {
   conversationMatches, DEFENDER_QUARANTINE_URL, isPastExpiry, isReleasableFromChat, isTenantAllowed, normaliseReason,
   requestExpiry, samePerson, snapshotOf, STALE_CLAIM_MS, type ReleasePolicy,
 } from './policy';
-import type { ApproverDirectory, AuditLog, MemberLookup, QuarantineGateway, ReleaseRequestStore, StoredRequest } from './ports';
+import type {
+  ApproverDirectory, AuditLog, MemberLookup, QuarantineGateway, ReleaseRequestStore, StoredRequest, WriteFailureReporter, WriteJournal,
+} from './ports';
 import { recordApproval, type ApprovalEvent } from '../ops/telemetry';
 import { writeEventually } from './eventually';
 
@@ -19,6 +21,9 @@ export interface ReleaseWorkflow {
   readonly audit: AuditLog;
   readonly policy: ReleasePolicy;
   readonly newId?: () => string;
+  /** Keeps post-release writes that storage refused across restarts (see eventually.ts). */
+  readonly journal?: WriteJournal;
+  readonly reportWriteFailure?: WriteFailureReporter;
 }
 
 /** Who acts, from where: the server's view of the invoke, not the card's. */
@@ -80,8 +85,7 @@ const refuse = (code: RefusalCode, message: string, request: ReleaseRequest | nu
   kind: 'refused', code, message, request,
 });
 
-async function record(
-  flow: ReleaseWorkflow,
+function auditEntry(
   event: AuditEvent,
   actor: Person,
   tenantId: string,
@@ -89,8 +93,8 @@ async function record(
   detail: string | null,
   now: Date,
   identity: string | null = request?.message.identity ?? null,
-): Promise<void> {
-  const entry: AuditEntry = {
+): AuditEntry {
+  return {
     at: now.toISOString(),
     event,
     tenantId,
@@ -101,9 +105,22 @@ async function record(
     actor,
     detail,
   };
-  await flow.audit.append(entry);
+}
+
+function countApproval(event: AuditEvent): void {
   const metric = APPROVAL_METRICS[event];
   if (metric) recordApproval(metric);
+}
+
+async function record(flow: ReleaseWorkflow, ...entry: Parameters<typeof auditEntry>): Promise<void> {
+  await flow.audit.append(auditEntry(...entry));
+  countApproval(entry[0]);
+}
+
+/** A write that must not be lost once Exchange has acted: journaled and retried if storage refuses it now. */
+async function recordEventually(flow: ReleaseWorkflow, ...entry: Parameters<typeof auditEntry>): Promise<void> {
+  await writeEventually(flow, { kind: 'audit', entry: auditEntry(...entry) });
+  countApproval(entry[0]);
 }
 
 /** The approval events counted in telemetry (the audit log keeps every event). */
@@ -306,7 +323,7 @@ export async function requestRelease(
   if (posted.kind === 'posted') return { kind: 'requested', request, existing: false };
   // Nobody can decide a request whose card never arrived: close it, so that asking again starts afresh.
   const withdrawn: ReleaseRequest = { ...request, state: { status: 'withdrawn', withdrawnAt: now.toISOString(), reason: posted.reason } };
-  await writeEventually(`request ${request.id} → withdrawn`, () => flow.requests.replace(withdrawn, created.stored.etag));
+  await writeEventually(flow, { kind: 'request', request: withdrawn, etag: created.stored.etag });
   await record(flow, 'withdrawn', acting.actor, tenantId, withdrawn, `the approval card could not be posted to the approvers' channel: ${posted.reason}`, now);
   return refuse(
     'undeliverable',
@@ -398,12 +415,12 @@ export async function approveRelease(
   // A conflict here means a stale-claim retry raced us; Release-QuarantineMessage skips recipients already
   // released, so the outcome stays right and the other writer's record stands.
   // Exchange has acted: from here on a storage outage must delay these records, not lose them (eventually.ts).
-  await writeEventually(`request ${finalRequest.id} → ${next.status}`, () => flow.requests.replace(finalRequest, claim.stored.etag));
+  await writeEventually(flow, { kind: 'request', request: finalRequest, etag: claim.stored.etag });
   if (next.status === 'released') {
-    await writeEventually(`audit ${finalRequest.id} released`, () => record(flow, 'released', acting.actor, finalRequest.tenantId, finalRequest, `released to all recipients (${finalRequest.message.recipients.length})`, acting.now));
+    await recordEventually(flow, 'released', acting.actor, finalRequest.tenantId, finalRequest, `released to all recipients (${finalRequest.message.recipients.length})`, acting.now);
     return { kind: 'released', request: finalRequest };
   }
-  await writeEventually(`audit ${finalRequest.id} release-failed`, () => record(flow, 'release-failed', acting.actor, finalRequest.tenantId, finalRequest, next.error, acting.now));
+  await recordEventually(flow, 'release-failed', acting.actor, finalRequest.tenantId, finalRequest, next.error, acting.now);
   return { kind: 'releaseFailed', request: finalRequest, error: next.error };
 }
 
