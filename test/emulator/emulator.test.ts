@@ -1,4 +1,6 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import jwt from 'jsonwebtoken';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulatorCommand } from '../../src/cli/commands/emulator';
@@ -212,5 +214,26 @@ describe('the emulated endpoints keep Graph and Exchange rules', () => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error_codes: number[] }).error_codes).toEqual([500011]);
+  });
+
+  it('signs access tokens with RS256 under a kid that the jwks_uri of the OpenID metadata publishes', async () => {
+    const response = await fetch(`${fx.emulator.url}/${DEMO_TENANT.id}/oauth2/v2.0/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO_TENANT.clientId, client_secret: DEMO_TENANT.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+    });
+    const { access_token: token } = (await response.json()) as { access_token: string };
+    const decoded = jwt.decode(token, { complete: true });
+    expect(decoded?.header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+
+    const metadata = (await (await fetch(`${fx.emulator.url}/${DEMO_TENANT.id}/v2.0/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+    const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: (JsonWebKey & { kid: string })[] };
+    const key = keys.find((candidate) => candidate.kid === decoded?.header.kid);
+    expect(key).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256' });
+    const claims = jwt.verify(token, createPublicKey({ key: key!, format: 'jwk' }), { algorithms: ['RS256'], audience: 'https://graph.microsoft.com' }) as jwt.JwtPayload;
+    expect(claims).toMatchObject({ tid: DEMO_TENANT.id, appid: DEMO_TENANT.clientId, idtyp: 'app' });
+    // A token signed with any other key is refused by the emulator's Graph.
+    const forged = jwt.sign({ ...claims }, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { algorithm: 'RS256', keyid: key!.kid });
+    const refused = await fetch(`${fx.emulator.url}/v1.0/domains`, { headers: { authorization: `Bearer ${forged}` } });
+    expect(refused.status).toBe(401);
   });
 });

@@ -103,6 +103,11 @@ export async function startM365Emulator(options: EmulatorOptions): Promise<M365E
       );
       return finish(res, answer, (status) => record('openid', tenant?.id ?? null, status));
     }
+    const keys = /^\/([^/]+)\/discovery\/v2\.0\/keys$/.exec(url.pathname);
+    if (keys && req.method === 'GET') {
+      // Entra serves the same signing keys for every tenant (and for "common").
+      return finish(res, { status: 200, body: issuer.jwks() }, (status) => record('openid', findTenant(keys[1])?.id ?? null, status));
+    }
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && req.method === 'POST') {
       const tenant = findTenant(token[1]);

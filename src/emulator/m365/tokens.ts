@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import { testAppCertificatePath } from '../tls';
@@ -29,27 +29,37 @@ export interface AccessClaims {
   readonly wids: readonly string[];
 }
 
-/** Issues and checks the emulator's access tokens (HS256 with a per-run key: only the emulator reads them). */
+/**
+ * Issues and checks the emulator's access tokens as Entra does: RS256 with a signing key whose public half is
+ * published at the tenant's `jwks_uri` under the `kid` in the token header. The key pair is made per run.
+ */
 export class TokenIssuer {
-  private readonly key = randomBytes(32);
+  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private readonly kid = randomBytes(16).toString('base64url');
+
+  /** The JSON Web Key Set at `…/discovery/v2.0/keys`. */
+  jwks(): { keys: Record<string, unknown>[] } {
+    const jwk = this.keys.publicKey.export({ format: 'jwk' });
+    return { keys: [{ kty: jwk.kty, use: 'sig', kid: this.kid, n: jwk.n, e: jwk.e, alg: 'RS256' }] };
+  }
 
   issue(app: ScenarioApp, tenantId: string, audience: Audience, lifetimeSeconds: number, issuerBase: string): string {
     const roles = audience === 'graph' ? app.graphRoles : app.exchangeRoles;
     const wids = app.directoryRoles.map((name) => DIRECTORY_ROLE_IDS[name]).filter((id): id is string => Boolean(id));
-    return jwt.sign({ roles, wids, tid: tenantId, appid: app.clientId, idtyp: 'app', oid: randomUUID() }, this.key, {
-      algorithm: 'HS256',
+    return jwt.sign({ roles, wids, tid: tenantId, appid: app.clientId, idtyp: 'app', oid: randomUUID() }, this.keys.privateKey, {
+      algorithm: 'RS256',
       audience: AUDIENCES[audience],
       issuer: `${issuerBase}/${tenantId}/`,
       subject: app.clientId,
       expiresIn: lifetimeSeconds,
-      header: { alg: 'HS256', typ: 'JWT', kid: 'emulator' },
+      header: { alg: 'RS256', typ: 'JWT', kid: this.kid },
     });
   }
 
   /** The claims of a valid, unexpired token, or a reason it is not acceptable. */
   verify(token: string): AccessClaims | { invalid: string } {
     try {
-      const claims = jwt.verify(token, this.key, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+      const claims = jwt.verify(token, this.keys.publicKey, { algorithms: ['RS256'] }) as jwt.JwtPayload;
       return {
         aud: String(claims.aud),
         tid: String(claims.tid),
