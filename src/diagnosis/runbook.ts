@@ -1,3 +1,4 @@
+import { defaultTraceWindow, traceLimits } from '../analyzers/intent';
 import { interpretDelivery, type DeliveryReading } from '../analyzers/trace';
 import type { Symptom, TimeWindow } from '../model/intent';
 import type { TraceMessage } from '../model/trace';
@@ -6,7 +7,6 @@ import type { Evidence, Finding, HealthNotice, SourceFailure } from './finding';
 import { domainOf, utc } from './format';
 import { explainReading, nearestAddress, type CodeAdvice, type LayerVerdict } from './layers';
 import { groupSummary, MAX_MESSAGES_EXAMINED, selectMessages } from './select';
-import { defaultWindow, planWindow } from './window';
 
 export interface DiagnosisQuestion {
   readonly symptom: Symptom | null;
@@ -104,9 +104,10 @@ async function explainNothingFound(
  * fails is named in the answer and the rest still stands.
  */
 export async function diagnose(question: DiagnosisQuestion, context: DiagnosisContext): Promise<Finding> {
-  const asked = question.window ?? defaultWindow(context.now);
-  const plan = planWindow(asked, context.now);
-  const queries = traceQueries(question, plan.chunks);
+  // The same limits the parser states in `queryWindows`: ≤ 10 days per query, none older than 90 days.
+  const asked = question.window ?? defaultTraceWindow(context.now);
+  const plan = traceLimits(asked, context.now);
+  const queries = traceQueries(question, plan.queryWindows);
 
   const [health, accepted, ...traces] = await Promise.all([
     context.tenant.serviceIssues(),
@@ -119,7 +120,7 @@ export async function diagnose(question: DiagnosisQuestion, context: DiagnosisCo
   for (const trace of traces) failures.push(...problem('message-trace', trace));
   const messages: TraceMessage[] = traces.flatMap((trace) => (trace.kind === 'ok' ? [...trace.value] : []));
   const traceFailed = traces.length > 0 && traces.every((trace) => trace.kind === 'failed');
-  const windowEvidence: Evidence[] = plan.limitNote ? [{ fact: plan.limitNote, source: 'message-trace', at: null }] : [];
+  const windowEvidence: Evidence[] = plan.windowNote ? [{ fact: plan.windowNote, source: 'message-trace', at: null }] : [];
 
   const layerContext = { tenant: context.tenant, dns: context.dns, acceptedDomains, codeAdvice: context.codeAdvice };
   const selected = selectMessages(messages, question.symptom);
@@ -143,7 +144,7 @@ export async function diagnose(question: DiagnosisQuestion, context: DiagnosisCo
       sourceFailures: [],
     };
   } else if (examined.length === 0) {
-    verdict = await explainNothingFound(question, { start: plan.chunks.at(-1)?.start ?? asked.start, end: plan.chunks[0]?.end ?? asked.end }, context, acceptedDomains);
+    verdict = await explainNothingFound(question, { start: plan.queryWindows.at(-1)?.start ?? asked.start, end: plan.queryWindows[0]?.end ?? asked.end }, context, acceptedDomains);
   } else {
     verdict = await explainReading(readings[0], examined[0], layerContext);
   }

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import { tmpdir } from 'node:os';
@@ -226,7 +226,7 @@ describe('the emulated endpoints keep Graph and Exchange rules', () => {
     expect(decoded?.header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
 
     const metadata = (await (await fetch(`${fx.emulator.url}/${DEMO_TENANT.id}/v2.0/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
-    const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: (JsonWebKey & { kid: string })[] };
+    const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: (NodeJsonWebKey & { kid: string })[] };
     const key = keys.find((candidate) => candidate.kid === decoded?.header.kid);
     expect(key).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256' });
     const claims = jwt.verify(token, createPublicKey({ key: key!, format: 'jwk' }), { algorithms: ['RS256'], audience: 'https://graph.microsoft.com' }) as jwt.JwtPayload;

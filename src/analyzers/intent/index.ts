@@ -8,7 +8,7 @@ import { defaultTraceWindow, parseWindow, traceLimits } from './time';
 import { tokenize, type Token } from './tokens';
 
 export { MAX_PARSE_CHARS } from './normalize';
-export { TRACE_MAX_QUERY_DAYS, TRACE_RETENTION_DAYS, DEFAULT_TRACE_HOURS } from './time';
+export { TRACE_MAX_QUERY_DAYS, TRACE_RETENTION_DAYS, DEFAULT_TRACE_HOURS, defaultTraceWindow, traceLimits } from './time';
 
 export interface ParseContext {
   readonly now: Date;
