@@ -1,4 +1,4 @@
-import { hasDsnFields } from './dsn';
+import { hasDsnFields, parseDeliveryStatus, type DeliveryStatus } from './dsn';
 import { headerValue, parseHeaderBlock, parseMime, splitHeaderBody, type MimeHeaders, type MimePart } from './mime';
 import { explanationArea, firstAddress } from './scan';
 import { htmlToText, looksLikeHtml, normalizeWhitespace } from './text';
@@ -14,22 +14,48 @@ export interface Bounce {
   readonly embedded?: string;
   readonly top: MimeHeaders | null;
   readonly texts: string[];
-  readonly dsn: string[];
+  /** The human-readable texts up to the copy of the returned message (`explanationArea`), worked out once. */
+  readonly area: string;
+  /** The RFC 3464 delivery-status parts, parsed once. */
+  readonly dsn: DeliveryStatus[];
   readonly feedback: string | null;
   readonly original: MimeHeaders | null;
 }
 
-const MESSAGE_START = /^(?:From [^\n]{0,300}\n)?(?:[!-9;-~]{1,76}:[^\n]{0,4000}\n(?:[ \t][^\n]{0,4000}\n){0,200}){2,}/;
+/** Two header fields (with their folded lines) at the very start, after an optional mbox "From " line. */
+const MESSAGE_START = /^(?:From [^\n]{0,300}\n)?(?:[!-9;-~]{1,76}:[^\n]{0,4000}\n(?:[ \t][^\n]{0,4000}\n){0,200}){2}/;
+/** The mbox "From " line that Unix mail spools (and Sisimai's corpus) keep before the headers. */
+const MBOX_FROM = /^From [^\n]{0,300}\n/;
+const DSN_FIELD_LINE = /^(?:reporting-mta|final-recipient|original-recipient|arrival-date|action|status)\s*:/im;
+const MESSAGE_CORE_LINE = /^(?:received|from|content-type)\s*:/im;
+const FIELD_START = /^[!-9;-~]{1,76}:/;
 const MESSAGE_FIELDS = /^(?:received|return-path|from|to|subject|date|message-id|mime-version|content-type|x-[\w-]{1,60}|delivered-to|auto-submitted|reply-to|sender):/im;
 
 function looksLikeMessage(text: string): boolean {
   const head = text.slice(0, 64_000);
   if (!MESSAGE_START.test(head)) return false;
-  const { head: block } = splitHeaderBody(head.replace(/^From [^\n]{0,300}\n/, ''));
-  const fields = block.split('\n').filter((line) => /^[!-9;-~]{1,76}:/.test(line));
+  const { head: block } = splitHeaderBody(withoutMboxLine(head));
+  if (!MESSAGE_FIELDS.test(block)) return false;
   // A pasted DSN starts with "Reporting-MTA:" fields: header-shaped, but not a message.
-  if (/^(?:reporting-mta|final-recipient|original-recipient|arrival-date|action|status)\s*:/im.test(block) && !/^(?:received|from|content-type)\s*:/im.test(block)) return false;
-  return fields.length >= 2 && MESSAGE_FIELDS.test(block);
+  if (!MESSAGE_CORE_LINE.test(block) && DSN_FIELD_LINE.test(block)) return false;
+  return fieldLines(block, 2) >= 2;
+}
+
+/** How many lines of a header block start a field, counted up to `enough`. */
+function fieldLines(block: string, enough: number): number {
+  let count = 0;
+  for (let start = 0; start <= block.length && count < enough; ) {
+    const end = block.indexOf('\n', start);
+    if (FIELD_START.test(end < 0 ? block.slice(start) : block.slice(start, end))) count++;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return count;
+}
+
+function withoutMboxLine(text: string): string {
+  const line = MBOX_FROM.exec(text);
+  return line ? text.slice(line[0].length) : text;
 }
 
 function collect(part: MimePart, bounce: Bounce, insideOriginal: boolean): void {
@@ -49,14 +75,11 @@ function collect(part: MimePart, bounce: Bounce, insideOriginal: boolean): void 
   }
   if (type === 'message/rfc822' || type === 'message/global' || type === 'text/rfc822-headers' || type === 'message/rfc822-headers') {
     if (type !== 'text/rfc822-headers' && bounce.embedded === undefined) (bounce as { embedded?: string }).embedded = part.body;
-    if (!bounce.original) {
-      const inner = part.children[0];
-      (bounce as { original: MimeHeaders | null }).original = inner ? inner.headers : parseHeaderBlock(splitHeaderBody(part.body).head);
-    }
+    if (!bounce.original) (bounce as { original: MimeHeaders | null }).original = parseHeaderBlock(splitHeaderBody(part.body).head);
     return;
   }
   if (insideOriginal) return;
-  if (type === 'message/delivery-status' || type === 'message/global-delivery-status') bounce.dsn.push(part.body);
+  if (type === 'message/delivery-status' || type === 'message/global-delivery-status') bounce.dsn.push(parseDeliveryStatus(part.body));
   else if (type === 'message/feedback-report') (bounce as { feedback: string | null }).feedback = part.body;
   else if (type === 'text/plain' || type === 'text/enriched' || type === 'message/disposition-notification') bounce.texts.push(unquote(normalizeWhitespace(part.body)));
   else if (type === 'text/html') bounce.texts.push(htmlToText(part.body));
@@ -64,6 +87,8 @@ function collect(part: MimePart, bounce: Bounce, insideOriginal: boolean): void 
 
 /** A bounce forwarded inline arrives quoted ("> The original message was received…"): read it unquoted. */
 function unquote(text: string): string {
+  // Most texts quote nothing: no line starts with ">".
+  if (!text.startsWith('>') && !text.includes('\n>')) return text;
   const lines = text.split('\n', 5000);
   const content = lines.filter((line) => line.trim().length > 0);
   const quoted = content.filter((line) => line.startsWith('>'));
@@ -73,23 +98,25 @@ function unquote(text: string): string {
 
 export function readBounce(input: string): Bounce {
   if (looksLikeMessage(input)) {
-    const root = parseMime(input.replace(/^From [^\n]{0,300}\n/, ''));
-    const bounce: Bounce = { top: root.headers, texts: [], dsn: [], feedback: null, original: null };
+    const root = parseMime(withoutMboxLine(input));
+    const bounce: Bounce = { top: root.headers, texts: [], area: '', dsn: [], feedback: null, original: null };
     if (root.contentType.startsWith('multipart/')) collect(root, bounce, false);
     else if (root.contentType === 'text/html') bounce.texts.push(htmlToText(root.body));
     else if (root.contentType.startsWith('message/')) collect(root, bounce, false);
     else bounce.texts.push(unquote(normalizeWhitespace(root.body)));
     // Some MTAs put the DSN fields into the text part instead of a message/delivery-status part.
-    if (bounce.dsn.length === 0) for (const text of bounce.texts) if (hasDsnFields(text)) bounce.dsn.push(text);
-    return { ...bounce, original: bounce.original ?? inlineOriginal(bounce.texts.join('\n\n')) };
+    if (bounce.dsn.length === 0) for (const text of bounce.texts) if (hasDsnFields(text)) bounce.dsn.push(parseDeliveryStatus(text));
+    const all = bounce.texts.join('\n\n');
+    const area = explanationArea(all);
+    return { ...bounce, area, original: bounce.original ?? inlineOriginal(all, area) };
   }
   const text = looksLikeHtml(input) ? htmlToText(input) : normalizeWhitespace(input);
-  return { top: null, texts: [text], dsn: hasDsnFields(text) ? [text] : [], feedback: null, original: inlineOriginal(text) };
+  const area = explanationArea(text);
+  return { top: null, texts: [text], area, dsn: hasDsnFields(text) ? [parseDeliveryStatus(text)] : [], feedback: null, original: inlineOriginal(text, area) };
 }
 
 /** Many MTAs quote the returned message's headers in the text part, after a "message follows" line. */
-function inlineOriginal(text: string): MimeHeaders | null {
-  const area = explanationArea(text);
+function inlineOriginal(text: string, area: string): MimeHeaders | null {
   if (area.length === text.length) return null;
   const rest = text.slice(area.length).replace(/^[^\n]*\n\s*/, '');
   const headers = parseHeaderBlock(rest.slice(0, 64_000));

@@ -28,15 +28,18 @@ export interface BounceFacts {
   readonly recipient?: string | null;
 }
 
-interface CompiledReason {
-  readonly contains: readonly string[];
-  readonly regex: readonly RegExp[];
-}
+/** Regex syntax characters, escaped so that a table phrase matches literally. */
+const SYNTAX = /[.*+?^${}()|[\]\\/]/g;
 
-const PATTERNS = new Map<Reason, CompiledReason>();
+/**
+ * One regex per reason: its phrases (escaped) and its regexes as a single alternation, so a diagnostic is scanned
+ * once per reason instead of once per phrase.
+ */
+const PATTERNS = new Map<Reason, RegExp>();
 for (const [name, entry] of Object.entries(table.patterns)) {
   if (!isReason(name)) throw new Error(`bounce-reasons.json: unknown reason ${name}`);
-  PATTERNS.set(name, { contains: entry.contains, regex: entry.regex.map((source) => new RegExp(source)) });
+  const alternatives = [...entry.contains.map((phrase) => phrase.replace(SYNTAX, '\\$&')), ...entry.regex.map((source) => `(?:${source})`)];
+  if (alternatives.length > 0) PATTERNS.set(name, new RegExp(alternatives.join('|')));
 }
 
 const STATUS_REASON = table.statusReason as Record<string, string>;
@@ -59,7 +62,8 @@ export function reasonForRecipientDomain(recipient: string | null): Reason | nul
  */
 interface Provider {
   readonly name: string;
-  readonly domains: readonly string[];
+  /** Whether a host or domain is the provider's. */
+  readonly covers: (host: string) => boolean;
   readonly code: RegExp | null;
   readonly codes: Readonly<Record<string, string>>;
   readonly ranges: readonly (readonly [number, number, string])[];
@@ -87,7 +91,7 @@ const PROVIDERS: readonly Provider[] = (table.providers as ProviderEntry[]).map(
   for (const reason of reasons) if (!isReason(reason)) throw new Error(`bounce-reasons.json: provider ${entry.name}: unknown reason ${reason}`);
   return {
     name: entry.name,
-    domains: entry.domains.map((domain) => domain.toLowerCase()),
+    covers: domainSet(entry.domains.map((domain) => domain.toLowerCase())),
     code: entry.code ? new RegExp(entry.code) : null,
     codes: entry.codes ?? {},
     ranges: (entry.ranges ?? []).map((range) => [Number(range[0]), Number(range[1]), String(range[2])] as const),
@@ -97,8 +101,10 @@ const PROVIDERS: readonly Provider[] = (table.providers as ProviderEntry[]).map(
   };
 });
 
-function hostIn(host: string, domains: readonly string[]): boolean {
-  return domains.some((domain) => host === domain || host.endsWith('.' + domain));
+/** Whether a host is one of the domains or under one of them; the dotted suffixes are built once. */
+function domainSet(domains: readonly string[]): (host: string) => boolean {
+  const suffixes = domains.map((domain) => '.' + domain);
+  return (host) => domains.includes(host) || suffixes.some((suffix) => host.endsWith(suffix));
 }
 
 /** The provider that refused the message: named by the refusing host, else by the recipient's domain. */
@@ -107,7 +113,7 @@ function providerOf(remoteHost: string | null | undefined, recipient: string | n
   const domain = recipient ? recipient.slice(recipient.lastIndexOf('@') + 1).toLowerCase() : '';
   for (const candidate of [host, domain]) {
     if (!candidate) continue;
-    const provider = PROVIDERS.find((entry) => hostIn(candidate, entry.domains));
+    const provider = PROVIDERS.find((entry) => entry.covers(candidate));
     if (provider) return provider;
   }
   return null;
@@ -144,10 +150,10 @@ const GMAIL_STATE = /\(state (\d{1,2})\)/;
 
 const FIRST_PASS = table.firstPass.filter(isReason);
 const SECOND_PASS = table.secondPass.filter(isReason);
-const RCPT_TIME_PROVIDERS: readonly string[] = table.rcptTimeProviders;
+const RCPT_TIME_PROVIDER = domainSet(table.rcptTimeProviders);
 
 function rcptTimeProvider(hosts: readonly (string | null)[] | undefined): boolean {
-  return (hosts ?? []).some((host) => !!host && RCPT_TIME_PROVIDERS.some((domain) => host === domain || host.endsWith('.' + domain)));
+  return (hosts ?? []).some((host) => !!host && RCPT_TIME_PROVIDER(host));
 }
 
 const BEFORE_DATA: ReadonlySet<SmtpCommand> = new Set<SmtpCommand>(['CONN', 'HELO', 'EHLO', 'MAIL', 'RCPT']);
@@ -156,11 +162,29 @@ const BEFORE_DATA: ReadonlySet<SmtpCommand> = new Set<SmtpCommand>(['CONN', 'HEL
 const MAX_MATCH_TEXT = 4000;
 
 export function matchesReason(reason: Reason, lowerText: string): boolean {
-  const compiled = PATTERNS.get(reason);
-  if (!compiled || lowerText.length === 0) return false;
-  for (const phrase of compiled.contains) if (lowerText.includes(phrase)) return true;
-  for (const regex of compiled.regex) if (regex.test(lowerText)) return true;
-  return false;
+  const pattern = PATTERNS.get(reason);
+  return pattern !== undefined && lowerText.length > 0 && pattern.test(lowerText);
+}
+
+/** A lower-cased diagnostic and which reasons' wording it contains: the rules ask about a reason several times. */
+interface Wording {
+  readonly lower: string;
+  says(reason: Reason): boolean;
+}
+
+function wordingOf(lower: string): Wording {
+  const known = new Map<Reason, boolean>();
+  return {
+    lower,
+    says(reason) {
+      let found = known.get(reason);
+      if (found === undefined) {
+        found = matchesReason(reason, lower);
+        known.set(reason, found);
+      }
+      return found;
+    },
+  };
 }
 
 /** The first reason (in the table's precedence) whose patterns the text contains, or null. */
@@ -171,12 +195,12 @@ export function reasonFromText(text: string): Reason | null {
   return null;
 }
 
-function inRange(code: string, from: string, to: string): boolean {
-  const [a, b, c] = code.split('.').map(Number);
-  const [fa, fb, fc] = from.split('.').map(Number);
-  const [, , tc] = to.split('.').map(Number);
-  return a === fa && b === fb && c >= fc && c <= tc;
-}
+/** Vendor code ranges ("5.7.606" to "5.7.649" = blocked), parsed once. */
+const VENDOR_RANGES = table.vendorRanges.flatMap((range) => {
+  const [klass, subject, from] = range.from.split('.').map(Number);
+  const to = Number(range.to.split('.')[2]);
+  return isReason(range.reason) ? [{ klass, subject, from, to, reason: range.reason }] : [];
+});
 
 /** The reason a status code means on its own (RFC 3463 registry, then vendor codes), or null. */
 export function reasonFromStatus(status: string | null): Reason | null {
@@ -184,8 +208,12 @@ export function reasonFromStatus(status: string | null): Reason | null {
   // A vendor's fixed meaning (Exchange Online's 5.1.10 = recipient not found) beats the generic registry's.
   const direct = VENDOR_REASON[status] ?? STATUS_REASON[status];
   if (direct && isReason(direct)) return direct;
-  for (const range of table.vendorRanges) if (inRange(status, range.from, range.to) && isReason(range.reason)) return range.reason;
-  return null;
+  const parts = status.split('.');
+  const klass = Number(parts[0]);
+  const subject = Number(parts[1]);
+  const detail = Number(parts[2]);
+  const range = VENDOR_RANGES.find((entry) => entry.klass === klass && entry.subject === subject && detail >= entry.from && detail <= entry.to);
+  return range ? range.reason : null;
 }
 
 const REMOTE_WORDING: readonly string[] = table.remoteReplyWording;
@@ -208,17 +236,18 @@ function localAgent(lower: string): boolean {
   return LOCAL_AGENTS.some((agent) => lower.includes(agent));
 }
 
-function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, lower: string, codeReason: Reason | null): boolean {
+function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, words: Wording, codeReason: Reason | null): boolean {
+  const lower = words.lower;
   const permanent = facts.status === null || facts.status.startsWith('5');
   // An explicit, specific code (5.2.2 mailbox full) is not overruled by a stray phrase, unless the server's words
   // say nothing of what the code means (a 5.2.1 "receiving mail at a rate that…" is a rate limit, not a filter).
-  const explicitOther = codeReason !== null && codeReason !== reason && !RETRIABLE.has(codeReason) && matchesReason(codeReason, lower);
+  const explicitOther = codeReason !== null && codeReason !== reason && !RETRIABLE.has(codeReason) && words.says(codeReason);
   if (reason === 'userunknown') {
     // A bad-address code in answer to MAIL FROM is about the sender's address, not the recipient's.
     if (facts.command === 'MAIL') return false;
     if (byStatus === 'userunknown') {
       // A "bad mailbox" code with words that say otherwise (full, moved, sender refused) is not an unknown user.
-      return !(['mailboxfull', 'hasmoved', 'rejected', 'notaccept', 'blocked', 'authfailure', 'suspend', 'speeding'] as const).some((other) => matchesReason(other, lower));
+      return !(['mailboxfull', 'hasmoved', 'rejected', 'notaccept', 'blocked', 'authfailure', 'suspend', 'speeding'] as const).some((other) => words.says(other));
     }
     if (explicitOther && byStatus !== 'filtered') return false;
     // After DATA the server has read the message: an "unknown user" there is a filter's verdict (Sisimai's rule).
@@ -227,26 +256,26 @@ function probe(reason: Reason, facts: BounceFacts, byStatus: Reason | null, lowe
     // "550 unknown user" could have come at RCPT or after DATA (Sisimai then says filtered), unless that server is a
     // large provider, which checks recipients at RCPT.
     const unknownStage = facts.command === null && (ownWords(facts, lower) || rcptTimeProvider(facts.hosts) || localAgent(lower));
-    return (facts.command === 'RCPT' || unknownStage) && matchesReason('userunknown', lower);
+    return (facts.command === 'RCPT' || unknownStage) && words.says('userunknown');
   }
   if (reason === 'filtered') {
-    if (byStatus === 'filtered') return matchesReason('userunknown', lower) || matchesReason('filtered', lower);
+    if (byStatus === 'filtered') return words.says('userunknown') || words.says('filtered');
     if (explicitOther) return false;
     // Only servers that read the message (after DATA) filter it; earlier refusals are something else.
     if (BEFORE_DATA.has(facts.command)) return false;
     const remoteReply = !ownWords(facts, lower) && !localAgent(lower);
-    return matchesReason('filtered', lower) || ((facts.command === 'DATA' || (remoteReply && !rcptTimeProvider(facts.hosts))) && matchesReason('userunknown', lower));
+    return words.says('filtered') || ((facts.command === 'DATA' || (remoteReply && !rcptTimeProvider(facts.hosts))) && words.says('userunknown'));
   }
   if (reason === 'hostunknown') {
     // "No MX" and "try again" DNS answers are a domain that takes no mail or a DNS outage, not a missing domain.
-    if (!permanent || facts.command === 'MAIL' || matchesReason('notaccept', lower) || matchesReason('networkerror', lower)) return false;
-    return byStatus === 'hostunknown' || (!explicitOther && matchesReason('hostunknown', lower));
+    if (!permanent || facts.command === 'MAIL' || words.says('notaccept') || words.says('networkerror')) return false;
+    return byStatus === 'hostunknown' || (!explicitOther && words.says('hostunknown'));
   }
   // "Scored as spam" under a generic content code (5.6.0) is a spam verdict, not a format problem.
-  if (byStatus === reason) return !(reason === 'contenterror' && (matchesReason('spamdetected', lower) || matchesReason('virusdetected', lower)));
+  if (byStatus === reason) return !(reason === 'contenterror' && (words.says('spamdetected') || words.says('virusdetected')));
   // An explicit, specific code (e.g. 5.2.2 mailbox full) is not overruled by a stray phrase.
   if (explicitOther) return false;
-  return matchesReason(reason, lower);
+  return words.says(reason);
 }
 
 /** Reasons that still apply when a server refused the connection or the greeting itself. */
@@ -255,6 +284,7 @@ const AT_CONNECT: readonly Reason[] = ['requireptr', 'toomanyconn', 'speeding', 
 /** Decides the reason for one recipient's bounce. */
 export function classifyBounce(facts: BounceFacts): Reason {
   const lower = facts.diagnostic.slice(0, MAX_MATCH_TEXT).toLowerCase();
+  const words = wordingOf(lower);
   const status = facts.status;
   if (status?.startsWith('2.') || facts.action === 'delivered') return 'delivered';
   const byStatus = reasonFromStatus(status);
@@ -268,13 +298,13 @@ export function classifyBounce(facts: BounceFacts): Reason {
   if (state && isReason(state[1]) && (status === null || /\.0$/.test(status))) return state[1];
   // Refused before any address was sent (connection, greeting, HELO): the client itself was blocked.
   if (facts.command === 'CONN' || facts.command === 'HELO' || facts.command === 'EHLO') {
-    return AT_CONNECT.find((reason) => matchesReason(reason, lower)) ?? 'blocked';
+    return AT_CONNECT.find((reason) => words.says(reason)) ?? 'blocked';
   }
 
-  for (const reason of FIRST_PASS) if (probe(reason, facts, byStatus, lower, byStatus)) return reason;
+  for (const reason of FIRST_PASS) if (probe(reason, facts, byStatus, words, byStatus)) return reason;
 
   if (byStatus === null || RETRIABLE.has(byStatus) || facts.diagnosticType !== 'SMTP') {
-    for (const reason of SECOND_PASS) if (matchesReason(reason, lower)) return reason;
+    for (const reason of SECOND_PASS) if (words.says(reason)) return reason;
   }
   // Refused at MAIL FROM with no more specific words: the server refused the sender.
   if (facts.command === 'MAIL' && (byStatus === null || RETRIABLE.has(byStatus))) return 'rejected';
@@ -288,6 +318,6 @@ export function classifyBounce(facts: BounceFacts): Reason {
   if (code && code.subject === 6) return 'contenterror';
   if (code && code.subject === 7) return 'securityerror';
   if (facts.action === 'delayed' || facts.action === 'expired') return 'expired';
-  if (matchesReason('vacation', lower)) return 'vacation';
+  if (words.says('vacation')) return 'vacation';
   return lower.trim().length > 0 ? 'onhold' : 'undefined';
 }

@@ -4,7 +4,7 @@ import { parseDeliveryStatus, typedValue, type DsnFields } from './dsn';
 import { headerValue } from './mime';
 import { addressOf, bounceExclusions, isAutoReply, isBounceMessage, type Bounce } from './bounce';
 import {
-  BARE_REPLY, cleanAddress, detectCommand, explanationArea, findRemoteHost, findReplyCode, findStatus, firstAddress, joinReplyLines,
+  BARE_REPLY, cleanAddress, detectCommand, findRemoteHost, findReplyCode, findStatus, firstAddress, joinReplyLines,
   looksLikeBounce, pairedStatuses, scanExchangeClassic, scanServerTranscript, scanExchangeCurrent, scanRecipientBlocks, scanTranscript, type BodyRecord,
 } from './scan';
 import { oneLine } from './text';
@@ -45,6 +45,28 @@ export interface Draft {
 }
 
 /**
+ * A draft with every field in the same order, the unnamed ones empty: one object shape for every reader, so that
+ * the classifier's compiled code meets no surprises.
+ */
+function draft(fields: Pick<Draft, 'recipient' | 'diagnostic'> & Partial<Draft>): Draft {
+  return {
+    recipient: fields.recipient,
+    status: fields.status ?? null,
+    replyCode: fields.replyCode ?? null,
+    diagnostic: fields.diagnostic,
+    diagnosticType: fields.diagnosticType ?? '',
+    action: fields.action ?? null,
+    remoteHost: fields.remoteHost ?? null,
+    command: fields.command ?? null,
+    preset: fields.preset,
+    weak: fields.weak,
+    placeholderStatus: fields.placeholderStatus,
+    statusComment: fields.statusComment,
+    category: fields.category,
+  };
+}
+
+/**
  * A DSN's Status is often a placeholder ("5.0.0") or the relaying MTA's own verdict ("4.4.7 expired") while the
  * Diagnostic-Code quotes the remote server's precise reply ("450 4.7.1 …"): the quoted reply wins, the last one
  * when a relay nests several ("554 4.4.7 Message expired … <421 4.4.2 Connection timed out>").
@@ -77,7 +99,7 @@ function fromDsn(group: DsnFields, body: readonly BodyRecord[], transcriptComman
   // A placeholder status ("5.0.0", Sendmail's "X-Unix; 255") with the real reply only in the text part.
   if ((status === null || /^[45]\.0\.0$/.test(status)) && matching?.status && (status === null || matching.status[0] === status[0])) status = matching.status;
   const remote = typedValue(group['remote-mta']);
-  return {
+  return draft({
     recipient: recipient ? cleanAddress(recipient) : null,
     status,
     replyCode: findReplyCode(diagnostic) ?? matching?.replyCode ?? null,
@@ -90,11 +112,11 @@ function fromDsn(group: DsnFields, body: readonly BodyRecord[], transcriptComman
     placeholderStatus: statusField === null || /^[45]\.0\.0$/.test(statusField),
     statusComment,
     category: group['x-powermta-bouncecategory'],
-  };
+  });
 }
 
 function fromBody(rec: BodyRecord, transcriptCommand: SmtpCommand): Draft {
-  return { ...rec, diagnosticType: '', action: null, command: rec.command ?? transcriptCommand };
+  return draft({ recipient: rec.recipient, status: rec.status, replyCode: rec.replyCode, diagnostic: rec.diagnostic, remoteHost: rec.remoteHost, command: rec.command ?? transcriptCommand });
 }
 
 function feedbackDraft(bounce: Bounce): Draft {
@@ -102,15 +124,18 @@ function feedbackDraft(bounce: Bounce): Draft {
   const recipient =
     addressOf(report['original-rcpt-to'] ?? null) ?? addressOf(report['removal-recipient'] ?? null) ?? addressOf(bounce.original ? headerValue(bounce.original, 'to') : null);
   const text = oneLine(bounce.texts.join(' ')).slice(0, 1000);
-  return { recipient, status: null, replyCode: null, diagnostic: text, diagnosticType: '', action: 'delivered', remoteHost: null, command: null, preset: 'feedback' };
+  return draft({ recipient, diagnostic: text, action: 'delivered', preset: 'feedback' });
 }
 
 /**
  * Amazon SES delivers bounce, complaint and delivery notifications as JSON (via SNS e-mail subscriptions):
  * {"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress","status","diagnosticCode","action"}]}}.
  */
+/** How an SES notification starts; it holds no line break, so it never spans two of the bounce's texts. */
+const SES_START = '{"notificationType"';
+
 function sesDrafts(text: string): Draft[] {
-  const start = text.indexOf('{"notificationType"');
+  const start = text.indexOf(SES_START);
   if (start < 0) return [];
   const json = balancedObject(text.slice(start, start + 200_000).replace(/\n/g, ''));
   let parsed: unknown;
@@ -125,24 +150,25 @@ function sesDrafts(text: string): Draft[] {
   if (type === 'bounce') {
     return (note.bounce?.bouncedRecipients ?? []).slice(0, 500).map((rec) => {
       const diagnostic = oneLine(String(rec.diagnosticCode ?? ''));
-      return {
+      return draft({
         recipient: rec.emailAddress ? cleanAddress(String(rec.emailAddress)) : null, status: rec.status ? findStatus(String(rec.status)) : findStatus(diagnostic),
-        replyCode: findReplyCode(diagnostic), diagnostic, diagnosticType: 'SMTP', action: toAction(String(rec.action ?? 'failed')), remoteHost: null, command: detectCommand(diagnostic),
-      };
+        replyCode: findReplyCode(diagnostic), diagnostic, diagnosticType: 'SMTP', action: toAction(String(rec.action ?? 'failed')), command: detectCommand(diagnostic),
+      });
     });
   }
   if (type === 'complaint') {
-    return (note.complaint?.complainedRecipients ?? []).slice(0, 500).map((rec) => ({
-      recipient: rec.emailAddress ? cleanAddress(String(rec.emailAddress)) : null, status: null, replyCode: null, diagnostic: '', diagnosticType: '', action: 'delivered' as const,
-      remoteHost: null, command: null, preset: 'feedback' as const,
-    }));
+    return (note.complaint?.complainedRecipients ?? []).slice(0, 500).map((rec) =>
+      draft({ recipient: rec.emailAddress ? cleanAddress(String(rec.emailAddress)) : null, diagnostic: '', action: 'delivered', preset: 'feedback' }),
+    );
   }
   if (type === 'delivery') {
     const response = oneLine(String(note.delivery?.smtpResponse ?? ''));
-    return (note.delivery?.recipients ?? []).slice(0, 500).map((recipient) => ({
-      recipient: cleanAddress(String(recipient)), status: findStatus(response), replyCode: findReplyCode(response), diagnostic: response, diagnosticType: 'SMTP', action: 'delivered' as const,
-      remoteHost: note.delivery?.reportingMTA ?? null, command: null,
-    }));
+    return (note.delivery?.recipients ?? []).slice(0, 500).map((recipient) =>
+      draft({
+        recipient: cleanAddress(String(recipient)), status: findStatus(response), replyCode: findReplyCode(response), diagnostic: response, diagnosticType: 'SMTP', action: 'delivered',
+        remoteHost: note.delivery?.reportingMTA ?? null,
+      }),
+    );
   }
   return [];
 }
@@ -174,7 +200,7 @@ interface SesRecipient {
 function jmrpDraft(bounce: Bounce): Draft | null {
   const recipient = bounce.original ? addressOf(headerValue(bounce.original, 'x-hmxmroriginalrecipient')) : null;
   if (!recipient) return null;
-  return { recipient, status: null, replyCode: null, diagnostic: '', diagnosticType: '', action: 'delivered', remoteHost: null, command: null, preset: 'feedback' };
+  return draft({ recipient, diagnostic: '', action: 'delivered', preset: 'feedback' });
 }
 
 /**
@@ -184,22 +210,16 @@ function jmrpDraft(bounce: Bounce): Draft | null {
  */
 function mailingListDraft(bounce: Bounce): Draft | null {
   if (!bounce.top || !/^fml\b/i.test(headerValue(bounce.top, 'x-mlserver') ?? '')) return null;
-  const first = explanationArea(bounce.texts.join('\n\n')).trim().split(/\n\s*\n/, 1)[0] ?? '';
+  const first = bounce.area.trim().split(/\n\s*\n/, 1)[0] ?? '';
   const list = /<([^<>\s]{1,320}@[^<>\s]{1,255})>/.exec(first);
   if (!list) return null;
-  return {
-    recipient: cleanAddress(list[1]), status: null, replyCode: null, diagnostic: oneLine(first).slice(0, 1000), diagnosticType: '', action: 'failed',
-    remoteHost: null, command: null,
-  };
+  return draft({ recipient: cleanAddress(list[1]), diagnostic: oneLine(first).slice(0, 1000), action: 'failed' });
 }
 
 /** Apple Mail's one-tap unsubscribe sends the list a message marked X-Apple-Unsubscribe: true — an opt-out, i.e. feedback. */
 function unsubscribeDraft(bounce: Bounce): Draft | null {
   if (!bounce.top || !/^\s*true\b/i.test(headerValue(bounce.top, 'x-apple-unsubscribe') ?? '')) return null;
-  return {
-    recipient: addressOf(headerValue(bounce.top, 'from')), status: null, replyCode: null, diagnostic: '', diagnosticType: '', action: 'delivered',
-    remoteHost: null, command: null, preset: 'feedback',
-  };
+  return draft({ recipient: addressOf(headerValue(bounce.top, 'from')), diagnostic: '', action: 'delivered', preset: 'feedback' });
 }
 
 export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
@@ -210,9 +230,9 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   if (listNotice) return [listNotice];
   const jmrp = jmrpDraft(bounce);
   if (jmrp) return [jmrp];
-  const ses = sesDrafts(bounce.texts.join('\n').slice(0, 400_000));
+  const ses = bounce.texts.some((text) => text.includes(SES_START)) ? sesDrafts(bounce.texts.join('\n').slice(0, 400_000)) : [];
   if (ses.length > 0) return ses;
-  const area = explanationArea(bounce.texts.join('\n\n'));
+  const area = bounce.area;
   const exclude = bounceExclusions(bounce);
   const transcript = scanTranscript(area);
   const transcriptCommand = transcript?.command ?? null;
@@ -231,7 +251,7 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   const serverTranscript = microsoft.length > 0 ? [] : scanServerTranscript(area);
   const body = microsoft.length > 0 ? microsoft : serverTranscript.length > 0 ? serverTranscript : generic;
 
-  const dsnGroups = bounce.dsn.flatMap((text) => parseDeliveryStatus(text).recipients).filter((group) => Object.keys(group).length > 0);
+  const dsnGroups = bounce.dsn.flatMap((status) => status.recipients).filter((group) => Object.keys(group).length > 0);
   if (dsnGroups.length > 0) {
     const drafts = dsnGroups.map((group) => fromDsn(group, body, transcriptCommand, microsoft.length > 0));
     // Sendmail puts the remote server's words in the transcript; a DSN without a Diagnostic-Code borrows them.
@@ -255,10 +275,10 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
     if (recipient || bounce.top) {
       const diagnostic = oneLine(area).slice(0, 2000);
       return [
-        {
-          recipient, status: findStatus(diagnostic), replyCode: findReplyCode(diagnostic), diagnostic, diagnosticType: '', action: null,
-          remoteHost: findRemoteHost(area), command: detectCommand(area) ?? transcriptCommand, weak: true,
-        },
+        draft({
+          recipient, status: findStatus(diagnostic), replyCode: findReplyCode(diagnostic), diagnostic, remoteHost: findRemoteHost(area),
+          command: detectCommand(area) ?? transcriptCommand, weak: true,
+        }),
       ];
     }
   }
@@ -267,15 +287,15 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   if (bare) {
     const diagnostic = oneLine(bare[0]).replace(/^["'`(]/, '');
     return [
-      {
+      draft({
         recipient: firstAddress(area), status: findStatus(diagnostic), replyCode: findReplyCode(diagnostic), diagnostic, diagnosticType: 'SMTP',
-        action: null, remoteHost: findRemoteHost(area), command: detectCommand(area),
-      },
+        remoteHost: findRemoteHost(area), command: detectCommand(area),
+      }),
     ];
   }
   if (isAutoReply(bounce.top)) {
     const from = addressOf(headerValue(bounce.top!, 'from'));
-    return [{ recipient: from, status: null, replyCode: null, diagnostic: oneLine(area).slice(0, 1000), diagnosticType: '', action: 'delivered', remoteHost: null, command: null, preset: 'vacation' }];
+    return [draft({ recipient: from, diagnostic: oneLine(area).slice(0, 1000), action: 'delivered', preset: 'vacation' })];
   }
   return [];
 }

@@ -79,15 +79,31 @@ function words(text: string): Set<string> {
   return new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 3));
 }
 
+/** Each row's description words, for telling apart the rows that share a code. */
+const DESCRIPTION_WORDS = new Map<ExoRow, readonly string[]>(EXO_MATCHERS.map(({ row }) => [row, [...words(row.description)]]));
+
+/** The rows per code, looked up once per code (the table has 71 rows and few codes recur); the cache is bounded. */
+const ROWS_BY_CODE = new Map<string, readonly ExoRow[]>();
+
+function exoRowsFor(code: string): readonly ExoRow[] {
+  let rows = ROWS_BY_CODE.get(code);
+  if (!rows) {
+    if (ROWS_BY_CODE.size >= 1000) ROWS_BY_CODE.clear();
+    rows = EXO_MATCHERS.filter((matcher) => matcher.matches(code)).map((matcher) => matcher.row);
+    ROWS_BY_CODE.set(code, rows);
+  }
+  return rows;
+}
+
 /** Microsoft lists some codes twice (5.4.1, 5.7.1): the row whose description shares most words with the server's text wins. */
 function exoRowFor(code: string, diagnostic: string): ExoRow | null {
-  const rows = EXO_MATCHERS.filter((matcher) => matcher.matches(code)).map((matcher) => matcher.row);
+  const rows = exoRowsFor(code);
   if (rows.length <= 1) return rows[0] ?? null;
   const said = words(diagnostic);
   let best = rows[0];
   let bestScore = -1;
   for (const row of rows) {
-    const score = [...words(row.description)].filter((word) => said.has(word)).length;
+    const score = (DESCRIPTION_WORDS.get(row) ?? []).filter((word) => said.has(word)).length;
     if (score > bestScore) {
       best = row;
       bestScore = score;
@@ -129,6 +145,8 @@ export interface Subject {
 }
 
 function fill(template: string, generic: string, subject: Subject): string {
+  // Most templates name no one: nothing to fill.
+  if (!template.includes('{')) return template;
   const recipient = subject.recipient ?? null;
   const domain = recipient && recipient.includes('@') ? recipient.slice(recipient.lastIndexOf('@') + 1) : null;
   const values: Record<string, string | null> = { recipient, domain, remote: subject.remote ?? null };

@@ -1,11 +1,11 @@
 import { isReason, type Reason } from '../../model/reason';
 import { RETRIABLE_GUESS, classifyBounce, reasonForBounceCategory, reasonForRecipientDomain } from './classify';
-import { parseDeliveryStatus, typedValue } from './dsn';
+import { typedValue } from './dsn';
 import { explainCode, explainReason, explainStatus } from './explain';
 import { headerValue } from './mime';
 import { BOUNCE_SENDER, addressOf, readBounce, type Bounce } from './bounce';
 import { draftsOf, type Draft } from './drafts';
-import { exchangeReportingHost, explanationArea, firstAddress, labelValue } from './scan';
+import { exchangeReportingHost, firstAddress, labelValue } from './scan';
 import type { DeliveryAction, Explanation, NdrReport, NdrResult } from './types';
 
 export type { CodeExplanation, DeliveryAction, Explanation, ExplanationSource, NdrOrigin, NdrReport, NdrResult, WhoActs } from './types';
@@ -52,8 +52,8 @@ function finish(draft: Draft, delayedWording: boolean, reportingHost: string | n
 const MICROSOFT_HOST = /(?:^|\.)(?:outlook\.com|office365\.com|outlook\.cn|microsoft\.com|office365\.us|exchangelabs\.com)$/i;
 
 function reportingHostOf(bounce: Bounce, area: string): string | null {
-  for (const text of bounce.dsn) {
-    const reporting = typedValue(parseDeliveryStatus(text).perMessage['reporting-mta']);
+  for (const status of bounce.dsn) {
+    const reporting = typedValue(status.perMessage['reporting-mta']);
     if (reporting?.value) return reporting.value.replace(/\.$/, '').toLowerCase();
   }
   const exchange = exchangeReportingHost(area);
@@ -66,8 +66,8 @@ function reportingHostOf(bounce: Bounce, area: string): string | null {
 function senderOf(bounce: Bounce, area: string): string | null {
   const original = addressOf(bounce.original ? headerValue(bounce.original, 'from') : null);
   if (original) return original;
-  for (const text of bounce.dsn) {
-    const fields = parseDeliveryStatus(text).perMessage;
+  for (const status of bounce.dsn) {
+    const fields = status.perMessage;
     const sender = addressOf(fields['x-postfix-sender'] ?? fields['x-original-sender'] ?? null);
     if (sender) return sender;
   }
@@ -107,7 +107,7 @@ function analyze(text: string, depth: number): NdrReport {
   let bounce: Bounce;
   let drafts: Draft[];
   try {
-    bounce = readBounce(input.replace(/\r\n?/g, '\n'));
+    bounce = readBounce(input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input);
     drafts = draftsOf(bounce, bounce.texts.join('\n').slice(0, 400_000) + '\n' + (bounce.top ? headerValue(bounce.top, 'subject') ?? '' : ''));
   } catch {
     // Garbage in must never become a stack trace; anything we cannot read is simply not an NDR.
@@ -118,7 +118,7 @@ function analyze(text: string, depth: number): NdrReport {
     if (inner.kind === 'ndr') return inner;
   }
   if (drafts.length === 0) return { kind: 'not-ndr', expected: NOT_NDR };
-  const area = explanationArea(bounce.texts.join('\n\n'));
+  const area = bounce.area;
   const delayedWording = DELAYED_WORDS.test(area.slice(0, 200_000)) || /delay/i.test(bounce.top ? headerValue(bounce.top, 'subject') ?? '' : '');
   const reportingHost = reportingHostOf(bounce, area);
   const results = drafts.slice(0, 500).map((draft) => finish(draft, delayedWording, reportingHost));

@@ -38,15 +38,29 @@ export function headerValues(headers: MimeHeaders, name: string): readonly strin
 
 /** Splits a message into its header block and body at the first empty line. */
 export function splitHeaderBody(text: string): { head: string; body: string } {
-  const match = /\r?\n\r?\n/.exec(text);
-  if (!match) return { head: text, body: '' };
-  return { head: text.slice(0, match.index), body: text.slice(match.index + match[0].length) };
+  // Without carriage returns the empty line is "\n\n": a plain search instead of a regex over the whole text.
+  const crlf = text.includes('\r');
+  const match = crlf ? /\r?\n\r?\n/.exec(text) : null;
+  const at = crlf ? match?.index ?? -1 : text.indexOf('\n\n');
+  if (at < 0) return { head: text, body: '' };
+  return { head: text.slice(0, at), body: text.slice(at + (match ? match[0].length : 2)) };
 }
 
-const FIELD_LINE = /^([!-9;-~]{1,76}):[ \t]?(.*)$/;
+/** RFC 5322 §2.2: a field name is 1 to 76 printable ASCII characters other than the colon, then the colon. */
+const FIELD_NAME = /^[!-9;-~]{1,76}:/;
+/** Characters a line may not hold for its value to be read (the value runs to the end of the line). */
+const LINE_BREAKS = /[\r\u2028\u2029]/;
+
+/** Where a header field's name ends (its colon), or -1 when the line is no field. */
+function fieldColon(line: string, mayHoldBreaks: boolean): number {
+  return FIELD_NAME.test(line) && !(mayHoldBreaks && LINE_BREAKS.test(line)) ? line.indexOf(':') : -1;
+}
 
 /** Parses an RFC 5322 header block, unfolding continuation lines; stops at the first line that is no header. */
 export function parseHeaderBlock(head: string): MimeHeaders {
+  const text = head.includes('\r') ? head.replace(/\r\n/g, '\n') : head;
+  // Looked for once in the block, so that the lines of the usual block need no check of their own.
+  const mayHoldBreaks = LINE_BREAKS.test(text);
   const fields = new Map<string, string[]>();
   let name: string | null = null;
   let value = '';
@@ -58,20 +72,26 @@ export function parseHeaderBlock(head: string): MimeHeaders {
     fields.set(name, list);
     name = null;
   };
-  for (const line of head.split(/\r?\n/)) {
-    if ((line.startsWith(' ') || line.startsWith('\t')) && name !== null) {
+  for (let start = 0; start <= text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(start, end);
+    start = end + 1;
+    const first = line.charCodeAt(0);
+    if ((first === 0x20 || first === 0x09) && name !== null) {
       value += ' ' + line.trim();
       continue;
     }
-    const match = FIELD_LINE.exec(line);
-    if (!match) {
+    const colon = fieldColon(line, mayHoldBreaks);
+    if (colon < 0) {
       if (line.trim().length === 0) continue;
       break;
     }
     flush();
     if (++count > MAX_HEADER_FIELDS) break;
-    name = match[1].toLowerCase();
-    value = match[2];
+    name = line.slice(0, colon).toLowerCase();
+    const next = line.charCodeAt(colon + 1);
+    value = line.slice(next === 0x20 || next === 0x09 ? colon + 2 : colon + 1);
   }
   flush();
   return { fields };
@@ -89,9 +109,10 @@ function decodeHeaderWords(value: string): string {
 /** `type/subtype` and its parameters (boundary, charset, report-type), lower-cased names. */
 export function parseContentType(value: string | null): { type: string; params: Record<string, string> } {
   if (!value) return { type: 'text/plain', params: {} };
-  const [typePart, ...rest] = value.split(';');
+  const pieces = value.split(';');
   const params: Record<string, string> = {};
-  for (const piece of rest) {
+  for (let i = 1; i < pieces.length; i++) {
+    const piece = pieces[i];
     const eq = piece.indexOf('=');
     if (eq < 0) continue;
     const key = piece.slice(0, eq).trim().toLowerCase();
@@ -100,25 +121,60 @@ export function parseContentType(value: string | null): { type: string; params: 
     if (key) params[key] = val;
   }
   // Broken MTAs fold the parameters without the ';' ("text/plain\n   charset=…"): the type is the first word only.
-  return { type: typePart.trim().split(/\s/, 1)[0].toLowerCase() || 'text/plain', params };
+  const typePart = pieces[0].trim();
+  const space = typePart.search(/\s/);
+  return { type: (space < 0 ? typePart : typePart.slice(0, space)).toLowerCase() || 'text/plain', params };
 }
 
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const QP_ESCAPE = /=([0-9A-Fa-f]{2})/g;
+
 function decodeQuotedPrintable(text: string): Uint8Array {
-  const bytes: number[] = [];
   const source = text.replace(/=\r?\n/g, '');
+  // Plain ASCII (the usual case): the escapes become Latin-1 characters, and the string becomes bytes natively.
+  if (!NON_ASCII.test(source)) {
+    const latin1 = source.includes('=') ? source.replace(QP_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : source;
+    return Buffer.from(latin1, 'latin1');
+  }
+  // Every UTF-16 unit becomes at most three bytes; one buffer, no per-byte array growth.
+  const bytes = new Uint8Array(source.length * 3);
+  let length = 0;
   for (let i = 0; i < source.length; i++) {
     const char = source.charCodeAt(i);
-    if (char === 0x3d && i + 2 < source.length + 0 && /^[0-9A-Fa-f]{2}$/.test(source.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(source.slice(i + 1, i + 3), 16));
+    const high = char === 0x3d && i + 2 < source.length ? hexValue(source.charCodeAt(i + 1)) : -1;
+    const low = high >= 0 ? hexValue(source.charCodeAt(i + 2)) : -1;
+    if (low >= 0) {
+      bytes[length++] = high * 16 + low;
       i += 2;
     } else if (char < 0x80) {
-      bytes.push(char);
+      bytes[length++] = char;
     } else {
-      // Already-decoded text (the file was read as UTF-8): keep it as UTF-8 bytes.
-      for (const byte of Buffer.from(source[i], 'utf8')) bytes.push(byte);
+      // Already-decoded text (the file was read as UTF-8): keep it as UTF-8 bytes, one UTF-16 unit at a time
+      // (a lone surrogate half becomes U+FFFD, as Buffer.from would make it).
+      length = writeUtf8Unit(bytes, length, char);
     }
   }
-  return Uint8Array.from(bytes);
+  return bytes.subarray(0, length);
+}
+
+function writeUtf8Unit(bytes: Uint8Array, at: number, unit: number): number {
+  let i = at;
+  const code = unit >= 0xd800 && unit <= 0xdfff ? 0xfffd : unit;
+  if (code < 0x800) {
+    bytes[i++] = 0xc0 | (code >> 6);
+  } else {
+    bytes[i++] = 0xe0 | (code >> 12);
+    bytes[i++] = 0x80 | ((code >> 6) & 0x3f);
+  }
+  bytes[i++] = 0x80 | (code & 0x3f);
+  return i;
 }
 
 const decoders = new Map<string, TextDecoder | null>();
@@ -149,37 +205,72 @@ function decodeBody(body: string, encoding: string | null, charset: string | und
   return body;
 }
 
-function splitMultipart(body: string, boundary: string): { preamble: string; parts: string[] } {
+/**
+ * Splits a multipart body at its delimiter lines (RFC 2046 §5.1.1). Only the delimiter lines are looked at; the
+ * parts are sliced out whole, so a long attachment costs one `indexOf`, not a split into lines.
+ */
+function splitMultipart(raw: string, boundary: string): { preamble: string; parts: string[] } {
+  const body = raw.includes('\r') ? raw.replace(/\r\n/g, '\n') : raw;
   const delimiter = '--' + boundary;
   const parts: string[] = [];
   let preamble = '';
-  let current: string[] | null = null;
-  for (const line of body.split(/\r?\n/)) {
-    if (line.startsWith(delimiter)) {
-      const rest = line.slice(delimiter.length);
-      if (current) parts.push(current.join('\n'));
-      if (rest.startsWith('--')) {
-        current = null;
-        if (parts.length >= MAX_PARTS) break;
-        continue;
-      }
-      if (rest.trim().length === 0) {
-        current = [];
-        if (parts.length >= MAX_PARTS) break;
-        continue;
-      }
-      if (current === null) current = [];
-      current.push(line);
-      continue;
+  /** Where the part being read starts, or -1 between parts. */
+  let current = -1;
+  /** The start of the first line not yet looked at. */
+  let position = 0;
+  for (;;) {
+    const at = nextDelimiterLine(body, delimiter, position);
+    // Lines before the first delimiter are the preamble; lines after a closing delimiter are dropped.
+    if (current < 0 && parts.length === 0) preamble += at < 0 ? body.slice(position) + '\n' : body.slice(position, at);
+    if (at < 0) break;
+    const lineEnd = body.indexOf('\n', at);
+    const next = lineEnd < 0 ? body.length + 1 : lineEnd + 1;
+    const rest = body.slice(at + delimiter.length, lineEnd < 0 ? body.length : lineEnd);
+    position = next;
+    if (rest.startsWith('--') || rest.trim().length === 0) {
+      if (current >= 0) parts.push(body.slice(current, at - 1));
+      current = rest.startsWith('--') ? -1 : next;
+      if (parts.length >= MAX_PARTS) return { preamble, parts };
+    } else if (current < 0) {
+      // A longer boundary that merely starts with ours: an ordinary line, which opens a part of its own.
+      current = at;
     }
-    if (current) current.push(line);
-    else if (parts.length === 0) preamble += line + '\n';
+    if (position > body.length) break;
   }
-  if (current && current.length > 0) parts.push(current.join('\n'));
+  if (current >= 0 && current <= body.length) parts.push(body.slice(current));
   return { preamble, parts };
 }
 
-/** Parses an entity (a whole message or one body part) recursively. */
+/** The start of the next line at or after `from` that begins with the delimiter, or -1. */
+function nextDelimiterLine(body: string, delimiter: string, from: number): number {
+  let at = body.indexOf(delimiter, from);
+  while (at > 0 && body.charCodeAt(at - 1) !== 0x0a) at = body.indexOf(delimiter, at + 1);
+  return at;
+}
+
+/** A leaf whose body is decoded only when read: most parts of a bounce (the returned attachments) never are. */
+class LeafPart implements MimePart {
+  readonly children: readonly MimePart[] = [];
+  private decoded: string | undefined;
+
+  constructor(
+    readonly headers: MimeHeaders,
+    readonly contentType: string,
+    private readonly raw: string,
+    private readonly encoding: string | null,
+    private readonly charset: string | undefined,
+  ) {}
+
+  get body(): string {
+    this.decoded ??= decodeBody(this.raw, this.encoding, this.charset);
+    return this.decoded;
+  }
+}
+
+/**
+ * Parses an entity (a whole message or one body part) recursively. An attached message (message/rfc822) is not
+ * parsed further: a reader needs only its headers (`parseHeaderBlock` on its body) or its text.
+ */
 export function parseMime(text: string, depth = 0, defaultType = 'text/plain'): MimePart {
   const { head, body } = splitHeaderBody(text);
   const headers = parseHeaderBlock(head);
@@ -191,15 +282,5 @@ export function parseMime(text: string, depth = 0, defaultType = 'text/plain'): 
     const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
     return { headers, contentType: type, body: preamble, children: parts.map((part) => parseMime(part, depth + 1, childDefault)) };
   }
-  const decoded = decodeBody(body, encoding, params.charset);
-  if ((type === 'message/rfc822' || type === 'message/global') && depth < MAX_DEPTH) {
-    return { headers, contentType: type, body: decoded, children: [parseMime(decoded, depth + 1)] };
-  }
-  return { headers, contentType: type, body: decoded, children: [] };
-}
-
-/** Every leaf and container part, depth first. */
-export function walkParts(part: MimePart, visit: (part: MimePart) => void): void {
-  visit(part);
-  for (const child of part.children) walkParts(child, visit);
+  return new LeafPart(headers, type, body, encoding, params.charset);
 }

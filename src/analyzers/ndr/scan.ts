@@ -1,5 +1,6 @@
 import type { SmtpCommand } from './classify';
-import { oneLine } from './text';
+import { once } from './once';
+import { oneLine, oneLineLength } from './text';
 
 /**
  * Reads the human-readable part of a bounce: Exchange's "Diagnostic information for administrators" and
@@ -42,9 +43,30 @@ export function cleanAddress(address: string): string {
 const ORIGINAL_MARKERS =
   /^[ \t]*-*[ \t]*(?:(?<=-[ \t]*)(?:original|unsent|returned|undelivered|the original) (?:message|mail)\b|(?:the |a |your )?(?:original |unsent |returned |undelivered )?(?:message|mail)(?: headers?)? (?:follows?|below)|original message headers|below this line is a copy of the message|-* ?this is a copy of the message|--- the header of the original message|headers of the original message|text of the original message|original message header|a copy of the original message|\[original message\])/im;
 
+/** The marker pattern tried at one line's start only. */
+const MARKER_AT = new RegExp(ORIGINAL_MARKERS.source.slice(1), 'iy');
+/** Every marker holds one of these words, at a word's start, so only the lines that hold one are tried. */
+const MARKER_WORD = /\bm(?:essag|ail)/gi;
+
 export function explanationArea(text: string): string {
-  const match = ORIGINAL_MARKERS.exec(text);
-  return match ? text.slice(0, match.index) : text;
+  // Line ends other than "\n" would make the line-by-line search disagree with the regex's `^`.
+  const otherLineEnds = text.includes('\r') || text.includes('\u2028') || text.includes('\u2029');
+  const at = otherLineEnds ? (ORIGINAL_MARKERS.exec(text)?.index ?? -1) : markerLine(text);
+  return at >= 0 ? text.slice(0, at) : text;
+}
+
+/** Where the first line that starts with an original-message marker starts, or -1 (ORIGINAL_MARKERS, tried per line). */
+function markerLine(text: string): number {
+  MARKER_WORD.lastIndex = 0;
+  for (let word = MARKER_WORD.exec(text); word !== null; word = MARKER_WORD.exec(text)) {
+    const start = text.lastIndexOf('\n', word.index) + 1;
+    MARKER_AT.lastIndex = start;
+    if (MARKER_AT.test(text)) return start;
+    const end = text.indexOf('\n', word.index);
+    if (end < 0) return -1;
+    MARKER_WORD.lastIndex = end + 1;
+  }
+  return -1;
 }
 
 const ENHANCED = /(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/g;
@@ -92,11 +114,12 @@ const COMMANDS: readonly [RegExp, SmtpCommand][] = [
 export function detectCommand(text: string): SmtpCommand {
   // Wrapped lines split phrases ("in reply to\n    RCPT TO command"): match on the text with its whitespace collapsed.
   const flat = text.slice(0, 20_000).replace(/\s+/g, ' ');
-  for (const [pattern, command] of COMMANDS) if (pattern.test(flat)) return command;
+  for (const entry of COMMANDS) if (entry[0].test(flat)) return entry[1];
   return null;
 }
 
-const HOST_PATTERNS: readonly RegExp[] = [
+/** Where the refusing host is named; a pattern with a `needs` phrase is tried only on a text that contains it. */
+const HOST_PATTERNS: readonly (RegExp | { readonly pattern: RegExp; readonly needs: string })[] = [
   /\bhost ([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})\s?\[[0-9a-fA-F.:]{3,45}\] said/,
   /\bhost ([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}) \[[0-9a-fA-F.:]{3,45}\]/,
   /Remote Server at ([A-Za-z0-9.-]{1,253})/i,
@@ -105,15 +128,17 @@ const HOST_PATTERNS: readonly RegExp[] = [
   /\bRemote server:\s*([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})/i,
   /\bhost: ([A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}) \([0-9a-fA-F.:]{3,45}\)/,
   /by ([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})\.? \[[0-9a-fA-F.:]{3,45}\]/,
-  /([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}) \[[0-9a-fA-F.:]{3,45}\] did not like/,
+  // Led by a host name, which could start anywhere: without the phrase, every letter would be tried as a start.
+  { pattern: /([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}) \[[0-9a-fA-F.:]{3,45}\] did not like/, needs: ' did not like' },
   /\bServer ([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})\[[0-9a-fA-F.:]{3,45}\] failed/,
   /\b(?:connect to|Connected to) ([A-Za-z0-9.-]{1,253}[A-Za-z0-9])/,
   /^([0-9]{1,3}(?:\.[0-9]{1,3}){3}) (?:does not like|failed after)/m,
 ];
 
 export function findRemoteHost(text: string): string | null {
-  for (const pattern of HOST_PATTERNS) {
-    const match = pattern.exec(text);
+  for (const entry of HOST_PATTERNS) {
+    const pattern = entry instanceof RegExp ? entry : text.includes(entry.needs) ? entry.pattern : null;
+    const match = pattern?.exec(text);
     if (match) return match[1].replace(/\.$/, '').toLowerCase();
   }
   return null;
@@ -128,8 +153,21 @@ export function joinReplyLines(text: string): string {
   const first = REPLY_THEN_ENHANCED.exec(line);
   if (!first) return line.replace(/(\s)([245]\d\d)-(?=\S)/g, '$1');
   const start = (first.index ?? 0) + first[0].length;
-  const repeat = new RegExp(`\\s${first[1]}[ -]${first[2].replace(/\./g, '\\.')}(?=\\s|$)`, 'g');
-  return line.slice(0, start) + line.slice(start).replace(repeat, '');
+  return line.slice(0, start) + line.slice(start).replace(repeatOf(first[1], first[2]), '');
+}
+
+/** The repeats of one "550 5.7.1" pair; compiled once per pair (a corpus uses a few dozen), the cache bounded. */
+const REPEATS = new Map<string, RegExp>();
+
+function repeatOf(replyCode: string, status: string): RegExp {
+  const key = `${replyCode} ${status}`;
+  let repeat = REPEATS.get(key);
+  if (!repeat) {
+    if (REPEATS.size >= 500) REPEATS.clear();
+    repeat = new RegExp(`\\s${replyCode}[ -]${status.replace(/\./g, '\\.')}(?=\\s|$)`, 'g');
+    REPEATS.set(key, repeat);
+  }
+  return repeat;
 }
 
 function record(recipient: string | null, diagnosticText: string, hostHint: string | null = null): BodyRecord {
@@ -144,6 +182,46 @@ function record(recipient: string | null, diagnosticText: string, hostHint: stri
   };
 }
 
+/** The first command any of the blocks names, or null. */
+function firstCommand(blocks: readonly string[]): SmtpCommand {
+  for (const block of blocks) {
+    const command = detectCommand(block);
+    if (command !== null) return command;
+  }
+  return null;
+}
+
+/**
+ * `record` for a recipient block, each field worked out when first read: beside a DSN, which names most of it
+ * already, one or two fields are asked for. The getters are own properties, so a spread still copies every field.
+ * With no command in the chosen block, the recipient's other blocks may name it.
+ */
+function lazyRecord(recipient: string, block: string, otherBlocks: readonly string[]): BodyRecord {
+  const diagnostic = once(() => joinReplyLines(block).slice(0, 4000));
+  const status = once(() => pairedStatuses(diagnostic()).pop() ?? findStatus(diagnostic()));
+  const replyCode = once(() => findReplyCode(diagnostic()));
+  const remoteHost = once(() => findRemoteHost(block));
+  const command = once(() => detectCommand(block) ?? firstCommand(otherBlocks));
+  return {
+    recipient,
+    get diagnostic() {
+      return diagnostic();
+    },
+    get status() {
+      return status();
+    },
+    get replyCode() {
+      return replyCode();
+    },
+    get remoteHost() {
+      return remoteHost();
+    },
+    get command() {
+      return command();
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Exchange Server / Exchange Online / Outlook.com
 
@@ -153,27 +231,35 @@ const EXO_LABELS = [
   'Status code:', 'Reported error:', 'Action Required', 'Diagnostic information for administrators:', 'Generating server:', 'Receiving server:',
 ];
 
+const LONGEST_LABEL = Math.max(...EXO_LABELS.map((label) => label.length));
+const LOWER_LABELS = EXO_LABELS.map((label) => label.toLowerCase());
+
 /** The value after a label, up to the next known label (works whether line breaks survived the paste or not). */
 export function labelValue(text: string, label: string, maxLength = 2000): string | null {
   const start = indexOfInsensitive(text, label);
   if (start < 0) return null;
   const from = start + label.length;
   let end = Math.min(text.length, from + maxLength);
-  for (const other of EXO_LABELS) {
-    if (other === label) continue;
-    const at = indexOfInsensitive(text, other, from);
-    if (at >= 0 && at < end) end = at;
+  // The next label can only cut the value short if it starts before `end`: look in that window only.
+  const window = text.slice(from, end + LONGEST_LABEL).toLowerCase();
+  const lowerLabel = label.toLowerCase();
+  for (const other of LOWER_LABELS) {
+    if (other === lowerLabel) continue;
+    const at = window.indexOf(other);
+    if (at >= 0 && from + at < end) end = from + at;
   }
   const value = oneLine(text.slice(from, end));
   return value.length > 0 ? value : null;
 }
 
-function indexOfInsensitive(text: string, needle: string, from = 0): number {
-  // Case-insensitive search without building a lower-cased copy of a possibly huge text each time.
-  const lowerNeedle = needle.toLowerCase();
-  const window = text.length - from > 400_000 ? text.slice(from, from + 400_000) : text.slice(from);
-  const at = window.toLowerCase().indexOf(lowerNeedle);
-  return at < 0 ? -1 : at + from;
+/** The text last lower-cased by `indexOfInsensitive`: the Exchange readers look for several labels in one text. */
+let lowered = { text: '', lower: '' };
+
+/** Case-insensitive `indexOf` within the first 400,000 characters (the lower-cased copy is reused for the same text). */
+function indexOfInsensitive(text: string, needle: string): number {
+  const window = text.length > 400_000 ? text.slice(0, 400_000) : text;
+  if (lowered.text !== window) lowered = { text: window, lower: window.toLowerCase() };
+  return lowered.lower.indexOf(needle.toLowerCase());
 }
 
 /** The current Outlook/OWA format: "Your message to … couldn't be delivered" … "Reported error:". */
@@ -266,31 +352,33 @@ interface Anchor {
   readonly line: number;
   readonly recipient: string;
   readonly inline: string;
-  /** Sendmail's summary line, which concludes the transcript lines above it rather than introducing the lines below. */
-  readonly summary?: boolean;
-  /** Postfix's "<bob@…>: host … said:" line, whose reply continues on indented lines. */
-  readonly folded?: boolean;
+  /**
+   * `summary`: Sendmail's summary line, which concludes the transcript lines above it rather than introducing the lines
+   * below. `folded`: Postfix's "<bob@…>: host … said:" line, whose reply continues on indented lines.
+   */
+  readonly kind: 'opens' | 'summary' | 'folded';
 }
 
-function anchorOf(line: string, exclude: ReadonlySet<string>): Anchor | null {
+function anchorOf(line: string, index: number, exclude: ReadonlySet<string>): Anchor | null {
+  const anchor = (recipient: string, inline: string, kind: Anchor['kind'] = 'opens'): Anchor => ({ line: index, recipient, inline, kind });
   if (!line.includes('@') || line.length > 1000) return null;
   const postfix = POSTFIX_LINE.exec(line);
   if (postfix) {
     const recipient = cleanAddress(postfix[1]);
-    return exclude.has(recipient) ? null : { line: -1, recipient, inline: postfix[2], folded: true };
+    return exclude.has(recipient) ? null : anchor(recipient, postfix[2], 'folded');
   }
   if (HEADER_LIKE.test(line)) return null;
   // Sendmail's per-recipient summary after a transcript: "554 <bob@…>... Remote protocol error: …".
   const summary = /^\s{0,4}[45]\d\d <([^<>\s]{1,320}@[^<>\s]{1,255})>\.{3}\s?(.{1,1000})$/.exec(line);
   if (summary) {
     const recipient = cleanAddress(summary[1]);
-    return exclude.has(recipient) ? null : { line: -1, recipient, inline: line, summary: true };
+    return exclude.has(recipient) ? null : anchor(recipient, line, 'summary');
   }
   // Exim's local deliveries ("pipe to |…", "save to /var/mail/…") name the recipient as "generated by bob@…".
   const generated = /^\s{0,12}generated by <?([^\s<>()"',;]{1,320}@[^\s<>()"',;]{1,255})>?\s*$/i.exec(line);
   if (generated) {
     const recipient = cleanAddress(generated[1]);
-    return exclude.has(recipient) ? null : { line: -1, recipient, inline: '' };
+    return exclude.has(recipient) ? null : anchor(recipient, '');
   }
   const address = ADDRESS.exec(line);
   if (!address) return null;
@@ -298,19 +386,19 @@ function anchorOf(line: string, exclude: ReadonlySet<string>): Anchor | null {
   if (exclude.has(recipient)) return null;
   // "bob@contoso.com [User unknown]" / "bob@contoso.com Invalid Address, …": the address leads, the reason follows.
   const leading = LEADING_ADDRESS.exec(line);
-  if (leading && cleanAddress(leading[1]) === recipient) return { line: -1, recipient, inline: leading[2] };
+  if (leading && cleanAddress(leading[1]) === recipient) return anchor(recipient, leading[2]);
   // "Unknown user: bob@contoso.com": a label, then the address ends the line.
-  if (TRAILING_ADDRESS.test(line)) return { line: -1, recipient, inline: line };
+  if (TRAILING_ADDRESS.test(line)) return anchor(recipient, line);
   // An address alone on its line (with <>, mailto:, a display copy, "on <date>" or a trailing colon) names a recipient.
   const residue = line
     .replace(ADDRESS_G, '')
     .replace(/mailto:|rfc822;?|RCPT TO:?|Recipient:?|Original-Recipient:?|Final-Recipient:?|[<>()[\]"':;,\s*-]/gi, '');
   const dated = DATE_TAIL.exec(line);
-  if (residue.length <= 3 || (dated && dated.index > address.index)) return { line: -1, recipient, inline: '' };
+  if (residue.length <= 3 || (dated && dated.index > address.index)) return anchor(recipient, '');
   const sentence = SENTENCE_ANCHOR.exec(line);
   if (sentence) {
     const named = cleanAddress(sentence[1]);
-    if (!exclude.has(named)) return { line: -1, recipient: named, inline: line };
+    if (!exclude.has(named)) return anchor(named, line);
   }
   return null;
 }
@@ -323,23 +411,22 @@ export function scanRecipientBlocks(area: string, exclude: ReadonlySet<string>):
   for (let i = 0; i < lines.length; i++) {
     // Postfix folds a long reply onto indented lines ("    <news@fabrikam.com> sender rejected …"): an address there
     // belongs to the reply (often the sender's), it names no new recipient.
-    const indented = /^\s/.test(lines[i]) && lines[i].trim().length > 0;
-    if (folding && indented) continue;
+    if (folding && /^\s/.test(lines[i]) && lines[i].trim().length > 0) continue;
     folding = false;
-    const anchor = anchorOf(lines[i], exclude);
+    const anchor = anchorOf(lines[i], i, exclude);
     const previous = anchors[anchors.length - 1];
     // Postfix folds "<bob@…>: host … said: 550 5.1.1\n    <bob@…>... User unknown": the same address again
     // right below continues the block, it doesn't start a new one.
     if (anchor && previous && previous.recipient === anchor.recipient && i - previous.line <= 3 && /^\s/.test(lines[i])) continue;
-    if (anchor) anchors.push({ ...anchor, line: i });
-    folding = anchor?.folded === true;
+    if (anchor) anchors.push(anchor);
+    folding = anchor?.kind === 'folded';
     if (anchors.length > 500) break;
   }
   const byRecipient = new Map<string, string[]>();
   for (let a = 0; a < anchors.length; a++) {
     const anchor = anchors[a];
     const end = Math.min(a + 1 < anchors.length ? anchors[a + 1].line : lines.length, anchor.line + 1 + MAX_BLOCK_LINES);
-    if (anchor.summary) {
+    if (anchor.kind === 'summary') {
       // The transcript since the previous recipient ("While talking to …", ">>> RCPT", "<<< 550 …") explains this one.
       const start = Math.max(a > 0 ? anchors[a - 1].line + 1 : 0, anchor.line - MAX_BLOCK_LINES);
       const texts = byRecipient.get(anchor.recipient) ?? [];
@@ -359,15 +446,28 @@ export function scanRecipientBlocks(area: string, exclude: ReadonlySet<string>):
   const records: BodyRecord[] = [];
   for (const [recipient, blocks] of byRecipient) {
     // The same address often appears twice (a summary list, then the details): keep the most informative block.
-    const best = blocks.map((block) => ({ block, score: informative(block) })).sort((x, y) => y.score - x.score)[0].block;
-    const found = record(recipient, best);
-    records.push(found.command ? found : { ...found, command: blocks.map(detectCommand).find((command) => command !== null) ?? null });
+    const best = mostInformative(blocks);
+    records.push(lazyRecord(recipient, best, blocks.filter((block) => block !== best)));
   }
   return records;
 }
 
+/** The block with the highest `informative` score, the first one on a tie. */
+function mostInformative(blocks: readonly string[]): string {
+  let best = blocks[0];
+  let bestScore = informative(best);
+  for (let i = 1; i < blocks.length; i++) {
+    const score = informative(blocks[i]);
+    if (score > bestScore) {
+      best = blocks[i];
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 function informative(block: string): number {
-  let score = Math.min(oneLine(block).length, 400) / 400;
+  let score = oneLineLength(block, 400) / 400;
   if (REPLY.test(block)) score += 2;
   if (/[245]\.\d{1,3}\.\d{1,3}/.test(block)) score += 1;
   return score;

@@ -26,14 +26,39 @@ export function htmlToText(html: string): string {
 
 /** CRLF to LF, non-breaking and zero-width spaces to plain ones, trailing blanks trimmed. */
 export function normalizeWhitespace(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u00a0\u2007\u202f]/g, ' ')
-    .replace(/[\u200b\u200c\u200d\ufeff]/g, '')
-    .replace(/[ \t]+\n/g, '\n');
+  // Each replacement only where its characters occur: most texts hold no CR and no special spaces.
+  const lines = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const spaced = SPECIAL_SPACES.test(lines) ? lines.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b\u200c\u200d\ufeff]/g, '') : lines;
+  return spaced.replace(/[ \t]+\n/g, '\n');
 }
+
+const SPECIAL_SPACES = /[\u00a0\u2007\u202f\u200b\u200c\u200d\ufeff]/;
 
 /** Collapses runs of whitespace to one space: the form in which diagnostics are shown and matched. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** `oneLine(text).length`, counted only up to `cap` and without building the string: a score needs no more. */
+export function oneLineLength(text: string, cap: number): number {
+  let length = 0;
+  let gap = false;
+  for (let i = 0; i < text.length && length < cap; i++) {
+    if (isSpace(text.charCodeAt(i))) {
+      gap = length > 0;
+      continue;
+    }
+    if (gap) length++;
+    gap = false;
+    length++;
+  }
+  return Math.min(length, cap);
+}
+
+/** The characters of the regex class `\s` (and of `String.prototype.trim`). */
+function isSpace(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
