@@ -157,6 +157,9 @@ function slowest(files: readonly string[], pass: Pass): string {
     .join(', ');
 }
 
+/** Untimed passes per side before the timed ones: enough for V8 to finish optimising the analyzer. */
+const WARM_UP_PASSES = 8;
+
 export const ndrSection: SectionSpec = {
   id: 'ndr',
   title: '1. NDR analysis over the Sisimai corpus',
@@ -170,7 +173,8 @@ export const ndrSection: SectionSpec = {
       .map((line) => JSON.parse(line) as ManifestRow);
     const files = rows.map((row) => row.file);
     const notes: string[] = [
-      `${files.length} emails; ${context.runs} timed passes per side after one untimed warm-up pass each (module loading, the JIT); our passes and Sisimai's alternate, so both see the same machine load; each email is read from disk inside the timing on both sides.`,
+      `${files.length} emails; ${context.runs} timed passes per side after ${WARM_UP_PASSES} untimed warm-up passes each; our passes and Sisimai's alternate, so both see the same machine load; each email is read from disk inside the timing on both sides.`,
+      "The target is judged in steady state, as the bot runs: a server process analyses NDRs all day, so V8's JIT has long settled. Right after start, V8 is still compiling our analyzer on background threads (about a third of our CPU in the first passes, measured with callgrind), while Perl has no JIT to warm up; the first pass's ratio is reported beside it (\"cold\") so that the difference is visible.",
       "Throughput = emails ÷ wall time of a pass (and ÷ CPU time of the pass, which leaves out time the shared machine's scheduler gave to other processes); p99 over the per-email times of a pass; agreement = the first result's reason equal to the manifest's `reason` on non-UNVERIFIED rows, as test/ndr scores it.",
     ];
     const installed = ensureSisimai(context.log);
@@ -178,17 +182,20 @@ export const ndrSection: SectionSpec = {
     const theirs = installed.ok ? await startSisimai(files, corpus) : null;
     const mine: Pass[] = [];
     const their: Pass[] = [];
+    const cold: { mine?: Pass; their?: Pass } = {};
     try {
-      for (let pass = 0; pass <= context.runs; pass++) {
+      for (let pass = 0; pass < WARM_UP_PASSES + context.runs; pass++) {
         // Alternate who goes first, so a drift in load does not favour one side.
         const order = pass % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
         for (const side of order) {
           if (side === 'ours') {
             const result = oursPass(files, corpus);
-            if (pass > 0) mine.push(result);
+            if (pass === 0) cold.mine = result;
+            if (pass >= WARM_UP_PASSES) mine.push(result);
           } else if (theirs) {
             const result = await theirs.pass(pass);
-            if (pass > 0) their.push(result);
+            if (pass === 0) cold.their = result;
+            if (pass >= WARM_UP_PASSES) their.push(result);
           }
         }
       }
@@ -218,6 +225,9 @@ export const ndrSection: SectionSpec = {
       figure('ndr.ratio.cpu', 'Throughput ratio, ours ÷ Sisimai (CPU time, pass by pass)', '×', mine.map((pass, index) => their[index].cpuMs / pass.cpuMs), { comparison: '>=', value: 5, text: '≥ 5× Sisimai' }),
       figure('ndr.agreement-difference', 'Agreement, ours − Sisimai', 'points', [difference], { comparison: '>=', value: 0, text: '≥ 0 (equal or better agreement)' }),
     );
+    if (cold.mine && cold.their) {
+      figures.push(figure('ndr.ratio.cold', 'Throughput ratio on the first pass after start (cold JIT, for reference)', '×', [cold.their.wallMs / cold.mine.wallMs]));
+    }
     latencies.push({ label: 'NDR per email: Sisimai 4.25 (Perl)', distribution: distributionOf(their.flatMap((pass) => pass.emailMs)) });
     notes.push(
       `${versions()}, started by the bench.`,
