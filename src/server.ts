@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { CallerIdConstants, ConfigurationServiceClientCredentialFactory, type Storage } from 'botbuilder';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+// The module itself, not the package index (which loads the AI planners too): see src/bot/app.ts.
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import type { Services } from './assistant/services';
 import { createBotApp } from './bot/app';
 import type { AttachmentReaderOptions } from './bot/attachments';

@@ -23,6 +23,9 @@ export interface BotProcess {
 export interface MemoryReport {
   readonly rssMb: number;
   readonly heapUsedMb: number;
+  /** The heap V8 has reserved (used or not), and memory held outside it (Buffers, native objects). */
+  readonly heapTotalMb: number;
+  readonly externalMb: number;
   readonly collected: boolean;
 }
 
@@ -51,7 +54,10 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
   const script = join(__dirname, 'bot-server.js');
   const pinned = options.pin && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   const command = pinned ? 'taskset' : process.execPath;
-  const args = [...(pinned ? ['-c', '0', process.execPath] : []), '--expose-gc', script];
+  // BENCH_BOT_NODE_ARGS adds Node options to the bot process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to
+  // profile the bot while a section runs (NODE_OPTIONS refuses --cpu-prof, and would profile every process).
+  const extra = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const args = [...(pinned ? ['-c', '0', process.execPath] : []), '--expose-gc', ...extra, script];
   const child = spawn(command, args, { env: { ...process.env, ...options.env, BENCH_BOT_CACHES: options.caches, BENCH_BOT_STORAGE: options.storage ? 'configured' : 'memory' }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((line: string) => void)[] = [];
@@ -84,7 +90,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
       const answer = nextLine(10_000, 'report its memory');
       child.stdin!.write(collect ? 'memory gc\n' : 'memory\n');
       const { memory: usage, collected } = JSON.parse(await answer) as { memory: NodeJS.MemoryUsage; collected: boolean };
-      return { rssMb: usage.rss / 2 ** 20, heapUsedMb: usage.heapUsed / 2 ** 20, collected };
+      return { rssMb: usage.rss / 2 ** 20, heapUsedMb: usage.heapUsed / 2 ** 20, heapTotalMb: usage.heapTotal / 2 ** 20, externalMb: usage.external / 2 ** 20, collected };
     },
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createInterface } from 'node:readline';
+import { writeHeapSnapshot } from 'node:v8';
 import express from 'express';
 import { ActivityTypes, ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
-import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+// The same modules the production bot loads (src/bot/app.ts), so the echo app adds no code of its own to the process.
+import { Application } from '@microsoft/teams-ai/lib/Application';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { createServices } from '../compose';
 import { loadConfig } from '../config';
 import { DEMO_MTA_STS_POLICIES } from '../emulator/dns/demo-zones';
@@ -75,8 +78,13 @@ async function main(): Promise<void> {
   process.stdin.on('close', () => void stop());
   // "memory" reports process.memoryUsage(); "memory gc" first runs two full collections (the bench starts this
   // process with --expose-gc), so retained memory can be told apart from garbage not yet collected.
+  // "snapshot FILE" writes a heap snapshot (for finding what a soak retains by hand; the bench itself never asks).
   createInterface({ input: process.stdin }).on('line', (line) => {
     const [command, option] = line.trim().split(/\s+/);
+    if (command === 'snapshot' && option) {
+      process.stdout.write(`${JSON.stringify({ snapshot: writeHeapSnapshot(option) })}\n`);
+      return;
+    }
     if (command !== 'memory') return;
     void (async () => {
       const gc = (globalThis as { gc?: () => void }).gc;

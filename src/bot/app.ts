@@ -1,5 +1,9 @@
 import { ActivityTypes, CardFactory, MemoryStorage, type Activity, type Storage, type TurnContext } from 'botbuilder';
-import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+// Through the modules we use rather than the package index, which also loads the AI planners, OpenAI client and
+// tokenizer (about 15 MB of resident memory an idle bot never touches). test/bot/entry-points.test.ts guards the paths.
+import { Application } from '@microsoft/teams-ai/lib/Application';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { handleAction, type ActionInput } from '../assistant/actions';
 import { respond } from '../assistant/respond';
 import type { Services } from '../assistant/services';
@@ -10,6 +14,11 @@ import type { Reply } from '../model/reply';
 import { admitTenant } from '../assistant/tenant-gate';
 import { actorOf, conversationOf, isAddressedToBot, turnInputOf } from './activity';
 import { readTextAttachments, type AttachmentReaderOptions } from './attachments';
+import { outboxOf } from './outbox';
+import { settledWithin } from '../ops/deadline';
+
+/** How long an answer may take before the person sees "typing…" (Teams shows it for about 3 s, or until a message). */
+const TYPING_AFTER_MS = 250;
 
 interface ConversationScope {
   memory?: ConversationMemory;
@@ -34,8 +43,6 @@ export function activityOf(reply: Reply): Partial<Activity> {
     attachments: [CardFactory.adaptiveCard(reply.card)],
   };
 }
-
-const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 /** Teams wiring only: activities in, the assistant's replies out. Everything else lives outside src/bot. */
 export function createBotApp(options: BotOptions): Application<BotTurnState> {
@@ -66,6 +73,7 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
       trigger: value?.trigger === 'automatic' ? 'automatic' : 'manual',
       now: services.now(),
       caseId: state.conversation.memory?.caseId ?? null,
+      outbox: outboxOf(context),
     };
     const result = await handleAction(input, services);
     // A file consent card (or any attachment an action offers) is a message of its own; the invoke answer is the text.
@@ -102,15 +110,23 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
   app.activity(ActivityTypes.Message, async (context, state) => {
     if (!isAddressedToBot(context.activity)) return;
     if (!context.activity.text?.trim() && !context.activity.attachments?.length) return;
-    await context.sendActivity({ type: ActivityTypes.Typing });
-    // A tenant the bot does not serve is refused in respond(); nothing is downloaded on its behalf first.
-    const served = admitTenant(services, conversationOf(context.activity).tenantId).kind === 'served';
-    const files = served ? await readTextAttachments(context.activity.attachments, options.attachments) : undefined;
-    const turn = turnInputOf(context.activity, services.now(), files);
-    const answering = respond(turn, state.conversation.memory ?? {}, services);
-    const first = await Promise.race([answering, sleep(placeholderAfterMs)]);
+    const answering = (async () => {
+      // A tenant the bot does not serve is refused in respond(); nothing is downloaded on its behalf first.
+      const served = admitTenant(services, conversationOf(context.activity).tenantId).kind === 'served';
+      const files = served ? await readTextAttachments(context.activity.attachments, options.attachments) : undefined;
+      const turn = { ...turnInputOf(context.activity, services.now(), files), outbox: outboxOf(context) };
+      return respond(turn, state.conversation.memory ?? {}, services);
+    })();
+    // Most answers are ready in milliseconds, and a typing indicator before them is one more round trip to the Bot
+    // Connector per turn for a dot animation nobody sees. It is sent only once the answer has kept the person waiting.
+    const typingAfterMs = Math.min(TYPING_AFTER_MS, placeholderAfterMs);
+    let first = await settledWithin(answering, typingAfterMs);
+    if (first.kind === 'pending') {
+      await context.sendActivity({ type: ActivityTypes.Typing });
+      first = await settledWithin(answering, placeholderAfterMs - typingAfterMs);
+    }
     let placeholderId: string | undefined;
-    if (first === 'timeout') {
+    if (first.kind === 'pending') {
       const placeholder = await context.sendActivity({
         attachments: [CardFactory.adaptiveCard(renderCard('working', {}))],
       });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
+import { lazy } from '../ops/lazy';
 import { projectPath } from '../paths';
 
 /** An Adaptive Card as JSON, ready to send. */
@@ -14,10 +15,16 @@ export const MAX_CARD_BYTES = 28 * 1024;
  */
 const templates = new Map<string, ACData.Template>();
 
+/**
+ * adaptivecards-templating brings adaptive-expressions, antlr4ts and fast-xml-parser (several MB of resident memory):
+ * loaded by the first card rendered, not at start-up.
+ */
+const templating = lazy(() => require('adaptivecards-templating') as typeof import('adaptivecards-templating'));
+
 function template(name: string): ACData.Template {
   let cached = templates.get(name);
   if (!cached) {
-    cached = new ACData.Template(JSON.parse(readFileSync(projectPath('cards', `${name}.json`), 'utf8')) as object);
+    cached = new (templating().Template)(JSON.parse(readFileSync(projectPath('cards', `${name}.json`), 'utf8')) as object);
     templates.set(name, cached);
   }
   return cached;

@@ -1,5 +1,6 @@
 import type { ActionHandler } from '../assistant/actions';
 import { EVIDENCE_VERBS, withDownloadLink } from './card';
+import { cardOfExport } from './exports';
 import { fileConsentCard } from './file-consent';
 
 const GONE = 'This export is no longer available (exports are kept for 24 hours, for the organisation that asked). Ask the question again for a fresh one.';
@@ -17,7 +18,7 @@ const exportTrace: ActionHandler = async (input, services) => {
     return { kind: 'message', text: `Allow the file below to save ${saved.fileName} to your OneDrive.`, attachments: [fileConsentCard(saved)] };
   }
   const link = exports.link(saved, input.now);
-  const card = saved.card ?? { type: 'AdaptiveCard', version: '1.5', body: [] };
+  const card = cardOfExport(saved) ?? { type: 'AdaptiveCard', version: '1.5', body: [] };
   return { kind: 'card', card: withDownloadLink(card, link.url, link.expiresAt, exports.linkTtlMinutes, saved.rowCount) };
 };
 

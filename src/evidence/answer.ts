@@ -4,6 +4,7 @@ import type { TurnInput } from '../assistant/turn';
 import type { CaseEntry } from '../model/case';
 import type { ParsedRequest } from '../model/intent';
 import type { Reply } from '../model/reply';
+import { settledWithin } from '../ops/deadline';
 import { withExportButton, withTicketCopy } from './card';
 import { findingOf, ticketSummary, traceRowsOf } from './ticket';
 
@@ -36,18 +37,12 @@ const CASE_WRITE_WAIT_MS = 2000;
 export async function recordCase(services: Services, entries: readonly CaseEntry[]): Promise<void> {
   const cases = services.evidence?.cases;
   if (!cases || entries.length === 0) return;
-  const writing = (async () => {
-    for (const entry of entries) await cases.append(entry);
-  })().catch((error: unknown) => {
+  // A turn's entries (a question and its finding) go out together: one storage round trip of waiting, not two. Their
+  // order survives: each append takes its row key (time, then a counter) in call order, once the table is there.
+  const writing = Promise.all(entries.map(async (entry) => cases.append(entry))).catch((error: unknown) => {
     services.log.warn({ err: error, caseId: entries[0].caseId }, 'could not write to the case log');
   });
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, CASE_WRITE_WAIT_MS);
-    timer.unref();
-  });
-  await Promise.race([writing, waited]);
-  clearTimeout(timer);
+  await settledWithin(writing, CASE_WRITE_WAIT_MS);
 }
 
 const MAX_QUESTION_CHARS = 4000;

@@ -14,8 +14,16 @@ export interface TraceExport {
   readonly fileName: string;
   readonly csv: string;
   readonly rowCount: number;
-  /** The answer card the export button sat on, so that the link can be shown on that same card. */
-  readonly card: AdaptiveCardJson | null;
+  /**
+   * The answer card the export button sat on, so that the link can be shown on that same card; as JSON, which is a
+   * third of the memory of the card's objects, and is only read back when someone clicks.
+   */
+  readonly cardJson: string | null;
+}
+
+/** The answer card an export was made from, if one was attached. */
+export function cardOfExport(saved: TraceExport): AdaptiveCardJson | null {
+  return saved.cardJson === null ? null : (JSON.parse(saved.cardJson) as AdaptiveCardJson);
 }
 
 export type Redeemed =
@@ -31,6 +39,11 @@ export interface TraceExportOptions {
   readonly keepHours?: number;
   /** Oldest exports are dropped beyond this many, so memory stays bounded (default 500). */
   readonly maxExports?: number;
+  /**
+   * And beyond this many characters of CSV and card JSON together (default 16 M, about 16 MB): a count alone bounds
+   * nothing when one trace can have a thousand rows.
+   */
+  readonly maxChars?: number;
 }
 
 const folderOf = (tenantId: string) => tenantId.trim().toLowerCase();
@@ -46,6 +59,9 @@ const stamp = (date: Date) => date.toISOString().slice(0, 16).replace(/[-:T]/g, 
  */
 export class TraceExports {
   private readonly exports = new Map<string, TraceExport>();
+  /** What each kept export weighs (CSV and card JSON, in characters), and the total: see `maxChars`. */
+  private readonly weights = new Map<string, number>();
+  private keptChars = 0;
   /** Links already used, until they would have expired anyway: a second fetch gets 410. */
   private readonly used = new Map<string, number>();
 
@@ -66,16 +82,47 @@ export class TraceExports {
       fileName: `message-trace-${input.caseId ?? 'export'}-${stamp(input.at)}.csv`,
       csv: traceCsv(input.rows),
       rowCount: input.rows.length,
-      card: null,
+      cardJson: null,
     };
-    this.exports.set(`${saved.tenantId}/${id}`, saved);
+    this.keep(`${saved.tenantId}/${id}`, saved, saved.csv.length);
+    this.forgetOverBudget();
     return saved;
   }
 
   attachCard(saved: TraceExport, card: AdaptiveCardJson): void {
     const key = `${saved.tenantId}/${saved.id}`;
     const current = this.exports.get(key);
-    if (current) this.exports.set(key, { ...current, card });
+    if (!current) return;
+    const cardJson = JSON.stringify(card);
+    this.keep(key, { ...current, cardJson }, current.csv.length + cardJson.length);
+    this.forgetOverBudget();
+  }
+
+  /** How many exports are kept, and their weight in characters (the bench reports it after a soak). */
+  size(): { readonly exports: number; readonly chars: number } {
+    return { exports: this.exports.size, chars: this.keptChars };
+  }
+
+  private keep(key: string, saved: TraceExport, chars: number): void {
+    this.forget(key);
+    this.exports.set(key, saved);
+    this.weights.set(key, chars);
+    this.keptChars += chars;
+  }
+
+  private forget(key: string): void {
+    this.keptChars -= this.weights.get(key) ?? 0;
+    this.weights.delete(key);
+    this.exports.delete(key);
+  }
+
+  private forgetOverBudget(): void {
+    const maxChars = this.options.maxChars ?? 16 * 2 ** 20;
+    // Map keeps insertion order: the first keys are the oldest exports. The newest one always stays.
+    for (const key of this.exports.keys()) {
+      if (this.keptChars <= maxChars || this.exports.size <= 1) break;
+      this.forget(key);
+    }
   }
 
   /** The export with this id in this tenant's folder; another tenant's export is simply not there. */
@@ -114,12 +161,12 @@ export class TraceExports {
 
   private forgetOld(now: Date): void {
     const oldest = now.getTime() - (this.options.keepHours ?? 24) * 3_600_000;
-    for (const [key, saved] of this.exports) if (Date.parse(saved.createdAt) < oldest) this.exports.delete(key);
+    for (const [key, saved] of this.exports) if (Date.parse(saved.createdAt) < oldest) this.forget(key);
     const max = this.options.maxExports ?? 500;
     // Map keeps insertion order: the first keys are the oldest exports.
     for (const key of this.exports.keys()) {
       if (this.exports.size < max) break;
-      this.exports.delete(key);
+      this.forget(key);
     }
   }
 }

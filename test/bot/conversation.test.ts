@@ -1,5 +1,6 @@
 import { cardOf, cardText, messageActivity, startBotHarness, type BotHarness } from '../support/bot-harness';
 import { cardProblems } from '../support/cards';
+import type { DnsResolver } from '../../src/sources/dns';
 
 describe('a helpdesk engineer talking to the bot', () => {
   let bot: BotHarness;
@@ -18,9 +19,11 @@ describe('a helpdesk engineer talking to the bot', () => {
     expect(cardText(card)).toContain('why did mail to bob@contoso.com bounce?');
   });
 
-  it('sends a typing indicator before the answer', async () => {
+  it('answers a quick question without a typing indicator first', async () => {
+    // "help" is answered in milliseconds; "typing…" is only worth a round trip when the person is kept waiting.
     const { replies } = await bot.post(messageActivity('help', bot.connector.url));
-    expect(replies[0].activity.type).toBe('typing');
+    expect(replies.map((reply) => reply.activity.type)).toEqual(['message']);
+    expect(cardText(cardOf(replies[0]))).toContain('Here is what I can do');
   });
 
   it('ignores a channel message that does not @mention it', async () => {
@@ -47,5 +50,39 @@ describe('a helpdesk engineer talking to the bot', () => {
 
   it('listens on loopback only when no bot credentials are configured', () => {
     expect(bot.server.host).toBe('127.0.0.1');
+  });
+});
+
+describe('a question whose answer keeps the person waiting', () => {
+  // DNS that answers only when the test lets it: the answer is held for as long as the test needs, with no clock.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const heldDns: DnsResolver = {
+    async query() {
+      await held;
+      return { kind: 'temperror', reason: 'timeout', message: 'no answer' };
+    },
+    stats: () => ({ sent: 0, cached: 0 }),
+  };
+  let bot: BotHarness;
+  beforeAll(async () => {
+    bot = await startBotHarness({ services: (_config, base) => ({ ...base, dns: heldDns }), placeholderAfterMs: 60_000 });
+  });
+  afterAll(async () => {
+    release();
+    await bot.close();
+  });
+
+  it('shows "typing…" while the answer is being worked out, then the answer', async () => {
+    const asked = bot.post(messageActivity('check SPF for contoso.com', bot.connector.url, { conversationId: 'a:held-dns' }));
+    // The typing indicator arrives while DNS still holds the answer back: nothing else can have been sent yet.
+    while (!bot.connector.calls.some((call) => call.activity.type === 'typing')) await new Promise((resolve) => setImmediate(resolve));
+    expect(bot.connector.calls.filter((call) => call.activity.type !== 'typing')).toEqual([]);
+    release();
+    const { replies } = await asked;
+    expect(replies.map((reply) => reply.activity.type)).toEqual(['typing', 'message']);
+    expect(cardOf(replies[1])).toBeDefined();
   });
 });

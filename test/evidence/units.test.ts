@@ -2,7 +2,7 @@ import { cardBytes, MAX_CARD_BYTES, renderCard } from '../../src/cards/render';
 import { withTicketCopy } from '../../src/evidence/card';
 import { csvCell, traceCsv, TRACE_CSV_COLUMNS } from '../../src/evidence/csv';
 import { checkToken, mintToken } from '../../src/evidence/links';
-import { TraceExports } from '../../src/evidence/exports';
+import { cardOfExport, TraceExports } from '../../src/evidence/exports';
 import { newCaseId } from '../../src/evidence/answer';
 import { ticketSummary } from '../../src/evidence/ticket';
 import { isCaseId } from '../../src/model/case';
@@ -61,6 +61,24 @@ describe('export links', () => {
     expect(exports.redeem(token, later(2), served)).toMatchObject({ kind: 'refused', status: 410 });
     const { token: foreign } = mintToken(KEY, { tenantId: 'tenant-b', exportId: saved.id, expiresAt: now.getTime() / 1000 + 900 });
     expect(exports.redeem(foreign, later(1), served)).toMatchObject({ kind: 'refused', status: 404 });
+  });
+
+  it('keeps the newest exports within a size budget, not only a count: one long trace weighs as much as many short ones', () => {
+    const exports = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example', maxChars: 60_000 });
+    const bigTrace = Array.from({ length: 200 }, (_, index) => row({ id: `row-${index}`, subject: `Invoice INV-${index}` }));
+    const saved = Array.from({ length: 5 }, () => exports.save({ tenantId: 'tenant-a', caseId: null, rows: bigTrace, at: now }));
+    const weight = saved[0].csv.length;
+    expect(weight).toBeGreaterThan(20_000);
+    const kept = saved.filter((item) => exports.find('tenant-a', item.id) !== null);
+    // The oldest go first; what stays fits the budget, and the newest is always among it.
+    expect(kept).toEqual(saved.slice(saved.length - kept.length));
+    expect(kept.length).toBe(Math.floor(60_000 / weight));
+    expect(exports.size().chars).toBeLessThanOrEqual(60_000);
+    // A card attached later counts too.
+    exports.attachCard(kept[kept.length - 1], renderCard('help', { intro: 'x'.repeat(30_000), examples: [] }));
+    expect(exports.size().chars).toBeLessThanOrEqual(60_000);
+    const newest = exports.find('tenant-a', kept[kept.length - 1].id);
+    expect(newest && cardOfExport(newest)?.body).toBeDefined();
   });
 });
 

@@ -1,21 +1,12 @@
 /**
  * Runs one parser on one input in a worker thread, so a parser that never returns (a runaway regular expression,
  * an endless loop) can be stopped from outside and reported, instead of freezing the test run.
- * Plain JavaScript with a small TypeScript require hook: jest's transform does not reach worker threads.
+ * Plain JavaScript with the TypeScript require hook of test/support/ts-require.js: jest's transform does not reach worker threads.
  */
 const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
 const path = require('node:path');
-const ts = require('typescript');
 
-require.extensions['.ts'] = (module, filename) => {
-  const source = fs.readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true },
-  });
-  module._compile(outputText, filename);
-};
+require('../support/ts-require');
 
 const analyzers = path.resolve(__dirname, '..', '..', 'src', 'analyzers');
 const load = (name) => require(path.join(analyzers, name, 'index.ts'));

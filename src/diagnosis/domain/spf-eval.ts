@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { isSpfRecord, parseSpfRecord } from '../../analyzers/spf';
 import type { DnsAnswer, DnsResolver, RecordType } from '../../sources/dns';
+import { lazy } from '../../ops/lazy';
 
 export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
 
@@ -40,10 +41,16 @@ type LookupFunction = ((name: string, type: string, options?: { clientIpType?: 4
  * queried and turns a name it dislikes into permerror; RFC 7208 wants names built from macros (%{h} with a bogus
  * HELO) simply looked up and found void. So we call the walker with our own lookup function instead.
  */
-const { spfVerify } = require('mailauth/lib/spf/spf-verify') as {
-  spfVerify: (domain: string, options: Record<string, unknown>) => Promise<SpfOutcome>;
-};
-const mailauthMacro = require('mailauth/lib/spf/macro') as (input: string, values: { sender: string; ip: string; helo?: string; mta: string }) => string;
+// Loaded by the first SPF evaluation, not at start-up: mailauth brings joi, libmime and encoding-japanese (several MB
+// of resident memory an idle bot has no use for).
+const mailauth = lazy(() => ({
+  spfVerify: (require('mailauth/lib/spf/spf-verify') as {
+    spfVerify: (domain: string, options: Record<string, unknown>) => Promise<SpfOutcome>;
+  }).spfVerify,
+  macro: require('mailauth/lib/spf/macro') as (input: string, values: { sender: string; ip: string; helo?: string; mta: string }) => string,
+}));
+const spfVerify = (domain: string, options: Record<string, unknown>): Promise<SpfOutcome> => mailauth().spfVerify(domain, options);
+const mailauthMacro = (input: string, values: { sender: string; ip: string; helo?: string; mta: string }): string => mailauth().macro(input, values);
 
 /** RFC 7208 §7.3: an upper-case macro letter means the value is URL-escaped (mailauth ignores the case). */
 function expandMacros(input: string, values: { sender: string; ip: string; helo?: string; mta: string }): string {

@@ -1,10 +1,21 @@
 import { isIP } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import SMTPConnection, { type SMTPConnectionCustomAuthContext } from 'nodemailer/lib/smtp-connection';
+import type { SMTPConnectionCustomAuthContext } from 'nodemailer/lib/smtp-connection';
+import { lazy } from '../../ops/lazy';
 import { describePeerCertificate } from './certificate';
 import type {
   RecipientOutcome, SmtpProbe, SmtpProbeOptions, SmtpProbeTarget, SmtpProber, StartTlsOutcome, TlsSession, TranscriptLine,
 } from './types';
+
+type SmtpConnectionClass = typeof import('nodemailer/lib/smtp-connection').default;
+
+/** nodemailer's SMTP client, loaded by the first probe: an idle bot never runs one. */
+const smtpConnection = lazy((): SmtpConnectionClass => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('nodemailer/lib/smtp-connection') as SmtpConnectionClass | { default: SmtpConnectionClass };
+  // The CommonJS build exports the class itself; the typings describe it as an ES module's default export.
+  return 'default' in loaded ? loaded.default : loaded;
+});
 
 /**
  * SMTPConnection has no public "envelope only" call: `send()` goes on to DATA as soon as a recipient is accepted.
@@ -119,6 +130,7 @@ function runSession(target: SmtpProbeTarget, options: SmtpProbeOptions, plaintex
     context.resolve();
   };
 
+  const SMTPConnection = smtpConnection();
   const connection = new SMTPConnection({
     host: target.address,
     port: target.port,

@@ -14,10 +14,10 @@ export function appendRowKey(at: string): string {
 }
 
 /** Creates the table on first use (once per process); a failed creation is tried again on the next call. */
-export function tableCreatedOnce(table: TableClient): () => Promise<unknown> {
+export function tableCreatedOnce(table: () => TableClient): () => Promise<unknown> {
   let ready: Promise<unknown> | null = null;
   return () => {
-    ready ??= table.createTable().catch((error: unknown) => {
+    ready ??= table().createTable().catch((error: unknown) => {
       ready = null;
       throw error;
     });

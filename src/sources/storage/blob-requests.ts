@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { ConditionalWrite, ReleaseRequest, ReleaseRequestStore, StoredRequest } from '../../quarantine';
+import { blobsSdk, clientOf, type ClientSource } from './sdk';
 
 /** Blob layout: one JSON blob per request, plus two small indexes. Names never contain user text. */
 const requestBlob = (id: string) => `requests/${id}.json`;
@@ -13,11 +14,12 @@ const approversBlob = (tenantId: string) => `approvers/${tenantId.toLowerCase()}
  * BlobAlreadyExists, Azurite with 412): both mean somebody else wrote first.
  */
 function isConflict(error: unknown): boolean {
-  return error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
+  // The SDK is loaded by then: the error came from one of its calls.
+  return error instanceof blobsSdk().RestError && (error.statusCode === 412 || error.statusCode === 409);
 }
 
 function isMissing(error: unknown): boolean {
-  return error instanceof RestError && error.statusCode === 404;
+  return error instanceof blobsSdk().RestError && error.statusCode === 404;
 }
 
 async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<string> {
@@ -30,8 +32,15 @@ async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<st
 /** Release requests in Azure Blob storage; every change is an ETag-conditional write (optimistic concurrency). */
 export class BlobReleaseRequestStore implements ReleaseRequestStore {
   private ready: Promise<unknown> | null = null;
+  private readonly client: () => ContainerClient;
 
-  constructor(private readonly container: ContainerClient) {}
+  constructor(container: ClientSource<ContainerClient>) {
+    this.client = clientOf(container);
+  }
+
+  private get container(): ContainerClient {
+    return this.client();
+  }
 
   private ensure(): Promise<unknown> {
     // Created on first use so that building the services never does I/O; a failure is retried next time.

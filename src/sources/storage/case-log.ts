@@ -1,9 +1,10 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { odata, TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import type { CaseEntry, CaseLog } from '../../model/case';
 import type { StorageSettings } from './connection';
 import { tableUrlOf } from './connection';
 import { appendRowKey, tableCreatedOnce } from './append-table';
+import { clientOf, tablesSdk, type ClientSource } from './sdk';
 
 /** Beside the quarantine audit log, in the same storage account. */
 export const CASES_TABLE = 'mailflowcases';
@@ -32,20 +33,23 @@ function clipped(entry: CaseEntry): string {
  */
 export class TableCaseLog implements CaseLog {
   private readonly ensure: () => Promise<unknown>;
+  private readonly table: () => TableClient;
 
-  constructor(private readonly table: TableClient) {
-    this.ensure = tableCreatedOnce(table);
+  constructor(table: ClientSource<TableClient>) {
+    this.table = clientOf(table);
+    this.ensure = tableCreatedOnce(this.table);
   }
 
   async append(entry: CaseEntry): Promise<void> {
     await this.ensure();
     const row: CaseRow = { partitionKey: entry.caseId, rowKey: appendRowKey(entry.at), at: entry.at, kind: entry.kind, payload: clipped(entry) };
-    await this.table.createEntity(row);
+    await this.table().createEntity(row);
   }
 
   async entries(caseId: string): Promise<readonly CaseEntry[]> {
     await this.ensure();
-    const rows = this.table.listEntities<CaseRow>({ queryOptions: { filter: odata`PartitionKey eq ${caseId}` } });
+    const { odata } = tablesSdk();
+    const rows = this.table().listEntities<CaseRow>({ queryOptions: { filter: odata`PartitionKey eq ${caseId}` } });
     const entries: CaseEntry[] = [];
     for await (const row of rows) {
       try {
@@ -59,16 +63,20 @@ export class TableCaseLog implements CaseLog {
 }
 
 export class MemoryCaseLog implements CaseLog {
-  private readonly byCase = new Map<string, CaseEntry[]>();
+  /**
+   * Entries kept as JSON, as the Table keeps them: a caller that changes its object later does not change the record,
+   * and every answered question pays one serialisation, not a copy (serialise, then parse) of a pasted NDR.
+   */
+  private readonly byCase = new Map<string, string[]>();
 
   async append(entry: CaseEntry): Promise<void> {
     const list = this.byCase.get(entry.caseId) ?? [];
-    list.push(JSON.parse(JSON.stringify(entry)) as CaseEntry);
+    list.push(JSON.stringify(entry));
     this.byCase.set(entry.caseId, list);
   }
 
   async entries(caseId: string): Promise<readonly CaseEntry[]> {
-    return [...(this.byCase.get(caseId) ?? [])].sort((a, b) => a.at.localeCompare(b.at));
+    return (this.byCase.get(caseId) ?? []).map((json) => JSON.parse(json) as CaseEntry).sort((a, b) => a.at.localeCompare(b.at));
   }
 }
 
@@ -81,12 +89,12 @@ export interface CaseLogStore {
 export function createCaseLog(settings: StorageSettings): CaseLogStore {
   if (settings.STORAGE_CONNECTION_STRING) {
     const connection = settings.STORAGE_CONNECTION_STRING;
-    const table = TableClient.fromConnectionString(connection, CASES_TABLE, { allowInsecureConnection: /DefaultEndpointsProtocol=http;|=http:\/\//i.test(connection) });
-    return { log: new TableCaseLog(table), kind: 'connection-string' };
+    const insecure = /DefaultEndpointsProtocol=http;|=http:\/\//i.test(connection);
+    return { log: new TableCaseLog(() => tablesSdk().TableClient.fromConnectionString(connection, CASES_TABLE, { allowInsecureConnection: insecure })), kind: 'connection-string' };
   }
   if (settings.STORAGE_ACCOUNT_URL) {
-    const table = new TableClient(tableUrlOf(settings.STORAGE_ACCOUNT_URL), CASES_TABLE, new DefaultAzureCredential());
-    return { log: new TableCaseLog(table), kind: 'managed-identity' };
+    const url = tableUrlOf(settings.STORAGE_ACCOUNT_URL);
+    return { log: new TableCaseLog(() => new (tablesSdk().TableClient)(url, CASES_TABLE, new DefaultAzureCredential())), kind: 'managed-identity' };
   }
   return { log: new MemoryCaseLog(), kind: 'memory' };
 }

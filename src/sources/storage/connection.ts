@@ -1,9 +1,8 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AuditLog, ReleaseRequestStore } from '../../quarantine';
 import { BlobReleaseRequestStore } from './blob-requests';
 import { MemoryAuditLog, MemoryReleaseRequestStore } from './memory';
+import { blobsSdk, tablesSdk } from './sdk';
 import { TableAuditLog } from './table-audit';
 
 export const REQUESTS_CONTAINER = 'quarantine-releases';
@@ -35,22 +34,21 @@ export function tableUrlOf(accountUrl: string): string {
 export function createQuarantineStores(settings: StorageSettings): QuarantineStores {
   if (settings.STORAGE_CONNECTION_STRING) {
     const connection = settings.STORAGE_CONNECTION_STRING;
-    const blobs = BlobServiceClient.fromConnectionString(connection);
     // Azurite speaks plain http on loopback; the SDK refuses that unless told.
-    const table = TableClient.fromConnectionString(connection, AUDIT_TABLE, { allowInsecureConnection: /DefaultEndpointsProtocol=http;|=http:\/\//i.test(connection) });
+    const insecure = /DefaultEndpointsProtocol=http;|=http:\/\//i.test(connection);
+    // The clients (and the SDKs) are built on first use: see ./sdk.ts.
     return {
-      requests: new BlobReleaseRequestStore(blobs.getContainerClient(REQUESTS_CONTAINER)),
-      audit: new TableAuditLog(table),
+      requests: new BlobReleaseRequestStore(() => blobsSdk().BlobServiceClient.fromConnectionString(connection).getContainerClient(REQUESTS_CONTAINER)),
+      audit: new TableAuditLog(() => tablesSdk().TableClient.fromConnectionString(connection, AUDIT_TABLE, { allowInsecureConnection: insecure })),
       kind: 'connection-string',
     };
   }
   if (settings.STORAGE_ACCOUNT_URL) {
     const credential = new DefaultAzureCredential();
-    const blobs = new BlobServiceClient(settings.STORAGE_ACCOUNT_URL, credential);
-    const table = new TableClient(tableUrlOf(settings.STORAGE_ACCOUNT_URL), AUDIT_TABLE, credential);
+    const accountUrl = settings.STORAGE_ACCOUNT_URL;
     return {
-      requests: new BlobReleaseRequestStore(blobs.getContainerClient(REQUESTS_CONTAINER)),
-      audit: new TableAuditLog(table),
+      requests: new BlobReleaseRequestStore(() => new (blobsSdk().BlobServiceClient)(accountUrl, credential).getContainerClient(REQUESTS_CONTAINER)),
+      audit: new TableAuditLog(() => new (tablesSdk().TableClient)(tableUrlOf(accountUrl), AUDIT_TABLE, credential)),
       kind: 'managed-identity',
     };
   }

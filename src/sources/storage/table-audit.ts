@@ -1,7 +1,8 @@
-import { odata, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { AUDIT_EVENTS, type AuditEntry, type AuditEvent, type AuditLog, type AuditQuery } from '../../quarantine';
 import { filterAudit } from './memory';
 import { appendRowKey, tableCreatedOnce } from './append-table';
+import { clientOf, tablesSdk, type ClientSource } from './sdk';
 
 interface AuditRow {
   partitionKey: string;
@@ -29,9 +30,11 @@ const clip = (text: string | null): string | undefined => (text === null ? undef
  */
 export class TableAuditLog implements AuditLog {
   private readonly ensure: () => Promise<unknown>;
+  private readonly table: () => TableClient;
 
-  constructor(private readonly table: TableClient) {
-    this.ensure = tableCreatedOnce(table);
+  constructor(table: ClientSource<TableClient>) {
+    this.table = clientOf(table);
+    this.ensure = tableCreatedOnce(this.table);
   }
 
   async append(entry: AuditEntry): Promise<void> {
@@ -51,16 +54,17 @@ export class TableAuditLog implements AuditLog {
       actorName: clip(entry.actor.name),
       detail: clip(entry.detail),
     };
-    await this.table.createEntity(row);
+    await this.table().createEntity(row);
   }
 
   async list(query: AuditQuery = {}): Promise<readonly AuditEntry[]> {
     await this.ensure();
     const filters: string[] = [];
+    const { odata } = tablesSdk();
     if (query.since) filters.push(odata`RowKey ge ${query.since.toISOString()}`);
     if (query.tenantId) filters.push(odata`PartitionKey eq ${query.tenantId.toLowerCase()}`);
     const entries: AuditEntry[] = [];
-    const rows = this.table.listEntities<AuditRow>({ queryOptions: { filter: filters.length ? filters.join(' and ') : undefined } });
+    const rows = this.table().listEntities<AuditRow>({ queryOptions: { filter: filters.length ? filters.join(' and ') : undefined } });
     for await (const row of rows) entries.push(entryOf(row));
     return filterAudit(entries, query);
   }

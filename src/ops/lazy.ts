@@ -1,0 +1,9 @@
+/**
+ * A value built on first use and kept. For the heavy libraries behind a capability (the SMTP client, the Azure
+ * storage SDKs): an idle bot never pays for them, the first question that needs one loads it. Load with
+ * `require(…) as typeof import(…)` inside `build`, so the types stay those of the real module.
+ */
+export function lazy<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
