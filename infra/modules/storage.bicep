@@ -1,5 +1,5 @@
 // Every piece of shared state lives here, so any number of instances can serve the same conversations:
-// blobs for release requests and conversation state (ETags make approvals safe under concurrency), tables for
+// blobs for release requests, conversation state and trace exports (ETags make approvals safe under concurrency), tables for
 // the audit log. No account keys: allowSharedKeyAccess is false and the identity gets data roles instead.
 @description('Storage account name (3-24 lowercase letters and digits, globally unique)')
 @minLength(3)
@@ -52,6 +52,36 @@ resource blobServices 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01
     containerDeleteRetentionPolicy: {
       enabled: true
       days: 7
+    }
+  }
+}
+
+// Message trace exports (src/sources/storage/blob-exports.ts) hold mail metadata: kept a day, then deleted.
+resource exportLifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-trace-exports-after-a-day'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['trace-exports/']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 1
+                }
+              }
+            }
+          }
+        }
+      ]
     }
   }
 }

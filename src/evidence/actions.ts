@@ -12,7 +12,7 @@ const GONE = 'This export is no longer available (exports are kept for 24 hours,
 const exportTrace: ActionHandler = async (input, services) => {
   const exports = services.evidence?.exports;
   if (!exports) return { kind: 'message', text: 'Exports are not available in this deployment.' };
-  const saved = exports.find(input.conversation.tenantId, input.data.exportId);
+  const saved = await exports.find(input.conversation.tenantId, input.data.exportId, input.now);
   if (!saved) return { kind: 'message', text: GONE };
   if (input.conversation.kind === 'personal') {
     return { kind: 'message', text: `Allow the file below to save ${saved.fileName} to your OneDrive.`, attachments: [fileConsentCard(saved)] };

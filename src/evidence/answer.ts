@@ -72,10 +72,17 @@ export async function withEvidence(
       const exports = services.evidence?.exports;
       const tenantId = turn.conversation.tenantId;
       // The export button goes on first, so that a long summary is the one cut to fit, not the button dropped.
-      const saved = exports && tenantId && rows.length > 0 ? exports.save({ tenantId, caseId, rows, at }) : null;
-      const withButton = saved && tenantId ? withExportButton(reply.card, saved.id, tenantId, rows.length) : reply.card;
-      const card = withTicketCopy(withButton, summary, caseId);
-      if (saved) exports?.attachCard(saved, card);
+      const exportId = exports && tenantId && rows.length > 0 ? exports.newId() : null;
+      const withButton = exportId && tenantId ? withExportButton(reply.card, exportId, tenantId, rows.length) : reply.card;
+      let card = withTicketCopy(withButton, summary, caseId);
+      if (exports && exportId && tenantId) {
+        // Saved with the card that carries its button, so that the download link can be shown on that same card.
+        const saved = await exports.save({ id: exportId, tenantId, caseId, rows, card, at }).catch((error: unknown) => {
+          services.log.error({ err: error }, 'could not keep the trace rows for export; the answer goes without its export button');
+          return null;
+        });
+        if (!saved) card = withTicketCopy(reply.card, summary, caseId);
+      }
       answer = { ...reply, card };
     }
   } catch (error) {

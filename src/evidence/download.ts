@@ -18,7 +18,7 @@ export function exportDownload(services: Services) {
       return;
     }
     const now = services.now();
-    const redeemed = exports.redeem(token, now, (tenantId) => admitTenant(services, tenantId).kind === 'served');
+    const redeemed = await exports.redeem(token, now, (tenantId) => admitTenant(services, tenantId).kind === 'served');
     if (redeemed.kind === 'refused') {
       services.log.info({ status: redeemed.status }, 'export link refused');
       res.status(redeemed.status).type('text/plain').send(redeemed.reason);

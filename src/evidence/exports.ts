@@ -30,6 +30,18 @@ export type Redeemed =
   | { readonly kind: 'ok'; readonly export: TraceExport }
   | { readonly kind: 'refused'; readonly status: 403 | 404 | 410; readonly reason: string };
 
+/**
+ * Where exports wait for a click: Azure Blob storage when storage is configured (every instance sees every export,
+ * and a link works once across all of them), memory otherwise.
+ */
+export interface ExportStore {
+  put(saved: TraceExport): Promise<void>;
+  /** The export with this id in this tenant's folder (`tenantId` is already the folder name). */
+  get(tenantId: string, id: string): Promise<TraceExport | null>;
+  /** Spends a link's nonce: true the first time, false ever after (until `until`, when the link has expired anyway). */
+  spend(nonce: string, until: Date, now: Date): Promise<boolean>;
+}
+
 export interface TraceExportOptions {
   readonly signingKey: string;
   readonly linkTtlMinutes: number;
@@ -37,98 +49,61 @@ export interface TraceExportOptions {
   readonly publicBaseUrl: string;
   /** How long the rows are kept for a later click on "Export trace (CSV)" (default 24 h). */
   readonly keepHours?: number;
-  /** Oldest exports are dropped beyond this many, so memory stays bounded (default 500). */
-  readonly maxExports?: number;
-  /**
-   * And beyond this many characters of CSV and card JSON together (default 16 M, about 16 MB): a count alone bounds
-   * nothing when one trace can have a thousand rows.
-   */
-  readonly maxChars?: number;
+  readonly store?: ExportStore;
 }
+
+export const DEFAULT_KEEP_HOURS = 24;
 
 const folderOf = (tenantId: string) => tenantId.trim().toLowerCase();
 const stamp = (date: Date) => date.toISOString().slice(0, 16).replace(/[-:T]/g, '');
 
+/** Export ids name blobs and appear in links: letters, digits, `-` and `_` only. */
+export const EXPORT_ID = /^[A-Za-z0-9_-]{16}$/;
+
 /**
- * Trace exports and their download links. Kept in memory: a link works on the instance that minted it and dies
- * with a restart, which a 15-minute single-use link can live with (and personal data is not left in storage).
+ * Trace exports and their download links.
  *
  * Tenant binding: exports are filed under their tenant's folder; the action that mints a link looks only in the
  * clicking conversation's tenant folder, and the download looks only in the folder the signed link names. A link
  * minted for tenant A cannot name tenant B (the signature would break), and B's export ids are not in A's folder.
  */
 export class TraceExports {
-  private readonly exports = new Map<string, TraceExport>();
-  /** What each kept export weighs (CSV and card JSON, in characters), and the total: see `maxChars`. */
-  private readonly weights = new Map<string, number>();
-  private keptChars = 0;
-  /** Links already used, until they would have expired anyway: a second fetch gets 410. */
-  private readonly used = new Map<string, number>();
+  private readonly store: ExportStore;
 
-  constructor(private readonly options: TraceExportOptions) {}
+  constructor(private readonly options: TraceExportOptions) {
+    this.store = options.store ?? new MemoryExportStore();
+  }
 
   get linkTtlMinutes(): number {
     return this.options.linkTtlMinutes;
   }
 
-  save(input: { tenantId: string; caseId: string | null; rows: readonly TraceMessage[]; at: Date }): TraceExport {
-    this.forgetOld(input.at);
-    const id = randomBytes(12).toString('base64url');
+  /** The id to put on the export button before the export is saved with the card that carries it. */
+  newId(): string {
+    return randomBytes(12).toString('base64url');
+  }
+
+  async save(input: { id: string; tenantId: string; caseId: string | null; rows: readonly TraceMessage[]; card: AdaptiveCardJson | null; at: Date }): Promise<TraceExport> {
     const saved: TraceExport = {
-      id,
+      id: input.id,
       tenantId: folderOf(input.tenantId),
       caseId: input.caseId,
       createdAt: input.at.toISOString(),
       fileName: `message-trace-${input.caseId ?? 'export'}-${stamp(input.at)}.csv`,
       csv: traceCsv(input.rows),
       rowCount: input.rows.length,
-      cardJson: null,
+      cardJson: input.card ? JSON.stringify(input.card) : null,
     };
-    this.keep(`${saved.tenantId}/${id}`, saved, saved.csv.length);
-    this.forgetOverBudget();
+    await this.store.put(saved);
     return saved;
   }
 
-  attachCard(saved: TraceExport, card: AdaptiveCardJson): void {
-    const key = `${saved.tenantId}/${saved.id}`;
-    const current = this.exports.get(key);
-    if (!current) return;
-    const cardJson = JSON.stringify(card);
-    this.keep(key, { ...current, cardJson }, current.csv.length + cardJson.length);
-    this.forgetOverBudget();
-  }
-
-  /** How many exports are kept, and their weight in characters (the bench reports it after a soak). */
-  size(): { readonly exports: number; readonly chars: number } {
-    return { exports: this.exports.size, chars: this.keptChars };
-  }
-
-  private keep(key: string, saved: TraceExport, chars: number): void {
-    this.forget(key);
-    this.exports.set(key, saved);
-    this.weights.set(key, chars);
-    this.keptChars += chars;
-  }
-
-  private forget(key: string): void {
-    this.keptChars -= this.weights.get(key) ?? 0;
-    this.weights.delete(key);
-    this.exports.delete(key);
-  }
-
-  private forgetOverBudget(): void {
-    const maxChars = this.options.maxChars ?? 16 * 2 ** 20;
-    // Map keeps insertion order: the first keys are the oldest exports. The newest one always stays.
-    for (const key of this.exports.keys()) {
-      if (this.keptChars <= maxChars || this.exports.size <= 1) break;
-      this.forget(key);
-    }
-  }
-
-  /** The export with this id in this tenant's folder; another tenant's export is simply not there. */
-  find(tenantId: string | null, exportId: unknown): TraceExport | null {
-    if (!tenantId || typeof exportId !== 'string') return null;
-    return this.exports.get(`${folderOf(tenantId)}/${exportId}`) ?? null;
+  /** The export with this id in this tenant's folder, while it is kept; another tenant's export is simply not there. */
+  async find(tenantId: string | null, exportId: unknown, now: Date): Promise<TraceExport | null> {
+    if (!tenantId || typeof exportId !== 'string' || !EXPORT_ID.test(exportId)) return null;
+    const saved = await this.store.get(folderOf(tenantId), exportId);
+    const keptUntil = saved ? Date.parse(saved.createdAt) + (this.options.keepHours ?? DEFAULT_KEEP_HOURS) * 3_600_000 : 0;
+    return saved && now.getTime() < keptUntil ? saved : null;
   }
 
   link(saved: TraceExport, now: Date): { url: string; expiresAt: string } {
@@ -141,31 +116,95 @@ export class TraceExports {
    * A download: signature, expiry, tenant (still served, and the export in its folder), then single use. The link
    * is spent only when everything else holds, so a refused attempt does not burn a good link.
    */
-  redeem(token: string, now: Date, isServed: (tenantId: string) => boolean): Redeemed {
-    this.forgetUsed(now);
+  async redeem(token: string, now: Date, isServed: (tenantId: string) => boolean): Promise<Redeemed> {
     const checked = checkToken(this.options.signingKey, token, now);
     if (checked.kind === 'bad-signature') return { kind: 'refused', status: 403, reason: 'This link is not valid.' };
     if (checked.kind === 'expired') return { kind: 'refused', status: 403, reason: 'This link has expired. Click "Export trace (CSV)" again for a new one.' };
     const { claims } = checked;
     if (!isServed(claims.tenantId)) return { kind: 'refused', status: 403, reason: 'This link belongs to an organisation this bot no longer serves.' };
-    if (this.used.has(claims.nonce)) return { kind: 'refused', status: 410, reason: 'This link has been used already. Click "Export trace (CSV)" again for a new one.' };
-    const saved = this.find(claims.tenantId, claims.exportId);
+    const saved = await this.find(claims.tenantId, claims.exportId, now);
     if (!saved) return { kind: 'refused', status: 404, reason: 'This export is no longer available.' };
-    this.used.set(claims.nonce, claims.expiresAt * 1000);
+    if (!(await this.store.spend(claims.nonce, new Date(claims.expiresAt * 1000), now))) {
+      return { kind: 'refused', status: 410, reason: 'This link has been used already. Click "Export trace (CSV)" again for a new one.' };
+    }
     return { kind: 'ok', export: saved };
   }
+}
 
-  private forgetUsed(now: Date): void {
-    for (const [nonce, until] of this.used) if (until <= now.getTime()) this.used.delete(nonce);
+export interface MemoryExportLimits {
+  /** Oldest exports are dropped beyond this many, so memory stays bounded (default 500). */
+  readonly maxExports?: number;
+  /**
+   * And beyond this many characters of CSV and card JSON together (default 16 M, about 16 MB): a count alone bounds
+   * nothing when one trace can have a thousand rows.
+   */
+  readonly maxChars?: number;
+  readonly keepHours?: number;
+}
+
+/**
+ * Exports in this process's memory (no storage configured): a link works on the instance that minted it and dies
+ * with a restart, which a 15-minute single-use link can live with. Bounded by count, by size and by age.
+ */
+export class MemoryExportStore implements ExportStore {
+  private readonly exports = new Map<string, TraceExport>();
+  /** What each kept export weighs (CSV and card JSON, in characters), and the total: see `maxChars`. */
+  private readonly weights = new Map<string, number>();
+  private keptChars = 0;
+  /** Links already used, until they would have expired anyway: a second fetch gets 410. */
+  private readonly used = new Map<string, number>();
+
+  constructor(private readonly limits: MemoryExportLimits = {}) {}
+
+  async put(saved: TraceExport): Promise<void> {
+    this.forgetOld(new Date(saved.createdAt));
+    const key = `${saved.tenantId}/${saved.id}`;
+    this.forget(key);
+    const chars = saved.csv.length + (saved.cardJson?.length ?? 0);
+    this.exports.set(key, saved);
+    this.weights.set(key, chars);
+    this.keptChars += chars;
+    this.forgetOverBudget();
+  }
+
+  async get(tenantId: string, id: string): Promise<TraceExport | null> {
+    return this.exports.get(`${tenantId}/${id}`) ?? null;
+  }
+
+  async spend(nonce: string, until: Date, now: Date): Promise<boolean> {
+    for (const [spent, expires] of this.used) if (expires <= now.getTime()) this.used.delete(spent);
+    if (this.used.has(nonce)) return false;
+    this.used.set(nonce, until.getTime());
+    return true;
+  }
+
+  /** How many exports are kept, and their weight in characters (the bench reports it after a soak). */
+  size(): { readonly exports: number; readonly chars: number } {
+    return { exports: this.exports.size, chars: this.keptChars };
+  }
+
+  private forget(key: string): void {
+    this.keptChars -= this.weights.get(key) ?? 0;
+    this.weights.delete(key);
+    this.exports.delete(key);
   }
 
   private forgetOld(now: Date): void {
-    const oldest = now.getTime() - (this.options.keepHours ?? 24) * 3_600_000;
+    const oldest = now.getTime() - (this.limits.keepHours ?? DEFAULT_KEEP_HOURS) * 3_600_000;
     for (const [key, saved] of this.exports) if (Date.parse(saved.createdAt) < oldest) this.forget(key);
-    const max = this.options.maxExports ?? 500;
+    const max = this.limits.maxExports ?? 500;
     // Map keeps insertion order: the first keys are the oldest exports.
     for (const key of this.exports.keys()) {
       if (this.exports.size < max) break;
+      this.forget(key);
+    }
+  }
+
+  private forgetOverBudget(): void {
+    const maxChars = this.limits.maxChars ?? 16 * 2 ** 20;
+    // The newest export always stays.
+    for (const key of this.exports.keys()) {
+      if (this.keptChars <= maxChars || this.exports.size <= 1) break;
       this.forget(key);
     }
   }

@@ -71,7 +71,7 @@ function uploadTarget(url: unknown, services: Services): URL | null {
 
 /** On "Allow": PUT the CSV to the upload URL (one request, Content-Range over the whole file), then the file card. */
 export async function uploadAcceptedExport(answer: FileConsentAnswer, turn: FileConsentTurn, services: Services): Promise<UploadOutcome> {
-  const saved = services.evidence?.exports.find(turn.tenantId, answer.context?.exportId);
+  const saved = await services.evidence?.exports.find(turn.tenantId, answer.context?.exportId, turn.now);
   if (!saved) return { kind: 'failed', text: 'That export is no longer available (exports are kept for 24 hours). Ask the question again for a fresh one.' };
   const target = uploadTarget(answer.uploadInfo?.uploadUrl, services);
   if (!target) {

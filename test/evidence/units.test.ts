@@ -2,7 +2,8 @@ import { cardBytes, MAX_CARD_BYTES, renderCard } from '../../src/cards/render';
 import { withTicketCopy } from '../../src/evidence/card';
 import { csvCell, traceCsv, TRACE_CSV_COLUMNS } from '../../src/evidence/csv';
 import { checkToken, mintToken } from '../../src/evidence/links';
-import { cardOfExport, TraceExports } from '../../src/evidence/exports';
+import { cardOfExport, MemoryExportStore, TraceExports, type ExportStore, type TraceExport } from '../../src/evidence/exports';
+import { createExportStore, startAzurite, type RunningAzurite } from '../../src/sources/storage';
 import { newCaseId } from '../../src/evidence/answer';
 import { ticketSummary } from '../../src/evidence/ticket';
 import { isCaseId } from '../../src/model/case';
@@ -46,39 +47,72 @@ describe('export links', () => {
     expect(checkToken(KEY, token, later(15)).kind).toBe('expired');
   });
 
-  it('redeems once, refuses another tenant\'s folder, and a tenant no longer served', () => {
-    const exports = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example' });
-    const saved = exports.save({ tenantId: 'Tenant-A', caseId: 'CASE-20261122-ABCDEF', rows: [row()], at: now });
-    expect(exports.find('tenant-b', saved.id)).toBeNull();
-    expect(exports.find('TENANT-A', saved.id)?.rowCount).toBe(1);
+  const helpCard = (intro: string) => renderCard('help', { intro, examples: [] });
+  const saveOne = (exports: TraceExports, tenantId: string, rows: TraceMessage[], card: ReturnType<typeof helpCard> | null = null) =>
+    exports.save({ id: exports.newId(), tenantId, caseId: 'CASE-20261122-ABCDEF', rows, card, at: now });
+
+  async function redeemsOnce(store: ExportStore) {
+    const exports = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example', store });
+    const saved = await saveOne(exports, 'Tenant-A', [row()], helpCard('trace answer'));
+    expect(await exports.find('tenant-b', saved.id, now)).toBeNull();
+    expect((await exports.find('TENANT-A', saved.id, now))?.rowCount).toBe(1);
+    expect(cardOfExport((await exports.find('tenant-a', saved.id, now))!)?.body).toBeDefined();
+    // Kept for 24 hours, then gone even if the store still holds it.
+    expect(await exports.find('tenant-a', saved.id, later(24 * 60 + 1))).toBeNull();
     const { url, expiresAt } = exports.link(saved, now);
     expect(url).toMatch(/^https:\/\/bot\.example\/exports\/[\w-]+\.[\w-]+$/);
     expect(expiresAt).toBe('2026-11-22T06:15:00.000Z');
     const token = url.split('/').pop()!;
     const served = () => true;
-    expect(exports.redeem(token, later(1), () => false)).toMatchObject({ kind: 'refused', status: 403 });
-    expect(exports.redeem(token, later(1), served)).toMatchObject({ kind: 'ok' });
-    expect(exports.redeem(token, later(2), served)).toMatchObject({ kind: 'refused', status: 410 });
+    expect(await exports.redeem(token, later(1), () => false)).toMatchObject({ kind: 'refused', status: 403 });
+    expect(await exports.redeem(token, later(1), served)).toMatchObject({ kind: 'ok' });
+    expect(await exports.redeem(token, later(2), served)).toMatchObject({ kind: 'refused', status: 410 });
     const { token: foreign } = mintToken(KEY, { tenantId: 'tenant-b', exportId: saved.id, expiresAt: now.getTime() / 1000 + 900 });
-    expect(exports.redeem(foreign, later(1), served)).toMatchObject({ kind: 'refused', status: 404 });
+    expect(await exports.redeem(foreign, later(1), served)).toMatchObject({ kind: 'refused', status: 404 });
+    return { exports, saved, token };
+  }
+
+  it('redeems once, refuses another tenant\'s folder, a tenant no longer served, and an export past its keep time', async () => {
+    await redeemsOnce(new MemoryExportStore());
   });
 
-  it('keeps the newest exports within a size budget, not only a count: one long trace weighs as much as many short ones', () => {
-    const exports = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example', maxChars: 60_000 });
+  describe('in Azure Blob storage (Azurite), shared by every instance', () => {
+    let azurite: RunningAzurite;
+    beforeAll(async () => {
+      azurite = await startAzurite({ inMemory: true });
+    }, 60_000);
+    afterAll(async () => azurite?.stop(), 30_000);
+
+    it('behaves as in memory, and a link minted on one instance works once on another', async () => {
+      const storeOf = () => createExportStore({ STORAGE_CONNECTION_STRING: azurite.connectionString })!;
+      const { saved } = await redeemsOnce(storeOf());
+      // A second instance (its own store object) finds the export and spends a fresh link once, in a race of two.
+      const other = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example', store: storeOf() });
+      const third = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example', store: storeOf() });
+      const token = other.link(saved, now).url.split('/').pop()!;
+      const results = await Promise.all([other.redeem(token, later(1), () => true), third.redeem(token, later(1), () => true)]);
+      expect(results.map((result) => result.kind).sort()).toEqual(['ok', 'refused']);
+      expect(results.find((result) => result.kind === 'refused')).toMatchObject({ status: 410 });
+    });
+  });
+
+  it('keeps the newest exports in memory within a size budget, not only a count: one long trace weighs as much as many short ones', async () => {
+    const store = new MemoryExportStore({ maxChars: 60_000 });
+    const exports = new TraceExports({ signingKey: KEY, linkTtlMinutes: 15, publicBaseUrl: 'https://bot.example', store });
     const bigTrace = Array.from({ length: 200 }, (_, index) => row({ id: `row-${index}`, subject: `Invoice INV-${index}` }));
-    const saved = Array.from({ length: 5 }, () => exports.save({ tenantId: 'tenant-a', caseId: null, rows: bigTrace, at: now }));
+    const saved: TraceExport[] = [];
+    for (let index = 0; index < 5; index++) saved.push(await saveOne(exports, 'tenant-a', bigTrace));
     const weight = saved[0].csv.length;
     expect(weight).toBeGreaterThan(20_000);
-    const kept = saved.filter((item) => exports.find('tenant-a', item.id) !== null);
+    const kept: TraceExport[] = [];
+    for (const item of saved) if (await exports.find('tenant-a', item.id, now)) kept.push(item);
     // The oldest go first; what stays fits the budget, and the newest is always among it.
     expect(kept).toEqual(saved.slice(saved.length - kept.length));
     expect(kept.length).toBe(Math.floor(60_000 / weight));
-    expect(exports.size().chars).toBeLessThanOrEqual(60_000);
-    // A card attached later counts too.
-    exports.attachCard(kept[kept.length - 1], renderCard('help', { intro: 'x'.repeat(30_000), examples: [] }));
-    expect(exports.size().chars).toBeLessThanOrEqual(60_000);
-    const newest = exports.find('tenant-a', kept[kept.length - 1].id);
-    expect(newest && cardOfExport(newest)?.body).toBeDefined();
+    expect(store.size().chars).toBeLessThanOrEqual(60_000);
+    // The card counts too.
+    await saveOne(exports, 'tenant-a', bigTrace, helpCard('x'.repeat(30_000)));
+    expect(store.size().chars).toBeLessThanOrEqual(60_000);
   });
 });
 

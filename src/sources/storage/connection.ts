@@ -1,5 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AuditLog, ReleaseRequestStore } from '../../quarantine';
+import type { ExportStore } from '../../evidence/exports';
+import { BlobExportStore } from './blob-exports';
 import { BlobReleaseRequestStore } from './blob-requests';
 import { MemoryAuditLog, MemoryReleaseRequestStore } from './memory';
 import { blobsSdk, tablesSdk } from './sdk';
@@ -7,6 +9,7 @@ import { TableAuditLog } from './table-audit';
 
 export const REQUESTS_CONTAINER = 'quarantine-releases';
 export const AUDIT_TABLE = 'quarantineaudit';
+export const EXPORTS_CONTAINER = 'trace-exports';
 
 export interface StorageSettings {
   readonly STORAGE_CONNECTION_STRING?: string;
@@ -25,6 +28,19 @@ export function tableUrlOf(accountUrl: string): string {
   const url = new URL(accountUrl);
   url.hostname = url.hostname.replace('.blob.', '.table.');
   return url.toString().replace(/\/$/, '');
+}
+
+/** Trace exports in blobs when storage is configured (shared by every instance); null: keep them in memory. */
+export function createExportStore(settings: StorageSettings): ExportStore | null {
+  if (settings.STORAGE_CONNECTION_STRING) {
+    const connection = settings.STORAGE_CONNECTION_STRING;
+    return new BlobExportStore(() => blobsSdk().BlobServiceClient.fromConnectionString(connection).getContainerClient(EXPORTS_CONTAINER));
+  }
+  if (settings.STORAGE_ACCOUNT_URL) {
+    const accountUrl = settings.STORAGE_ACCOUNT_URL;
+    return new BlobExportStore(() => new (blobsSdk().BlobServiceClient)(accountUrl, new DefaultAzureCredential()).getContainerClient(EXPORTS_CONTAINER));
+  }
+  return null;
 }
 
 /**

@@ -3,6 +3,7 @@ export { BlobReleaseRequestStore } from './blob-requests';
 export { TableAuditLog } from './table-audit';
 export { MemoryAuditLog, MemoryReleaseRequestStore } from './memory';
 export { DirectoryWriteJournal } from './write-journal';
-export { AUDIT_TABLE, createQuarantineStores, REQUESTS_CONTAINER, tableUrlOf, type QuarantineStores, type StorageSettings } from './connection';
+export { BlobExportStore } from './blob-exports';
+export { AUDIT_TABLE, createExportStore, createQuarantineStores, EXPORTS_CONTAINER, REQUESTS_CONTAINER, tableUrlOf, type QuarantineStores, type StorageSettings } from './connection';
 export { azuriteConnectionString, startAzurite, type AzuriteOptions, type RunningAzurite } from './azurite';
 export { CASES_TABLE, createCaseLog, MemoryCaseLog, TableCaseLog, type CaseLogStore } from './case-log';
