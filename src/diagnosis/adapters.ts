@@ -1,4 +1,3 @@
-import type { TraceEvent } from '../model/trace';
 import { failed, ok, type Result } from '../model/result';
 import type { DnsResolver } from '../sources/dns';
 import { explainFailure, type TenantClients, type TenantFailure } from '../sources/tenant';
@@ -39,9 +38,7 @@ export function tenantEvidenceFrom(clients: TenantClients, now: () => Date = () 
     traceMessages: async (query) =>
       fetched('Message trace', await graph.traceMessages({ ...query, window: { start: query.start, end: query.end } }), (list) => list.rows),
     traceDetails: async (message) =>
-      fetched('Message trace details', await graph.traceDetails(message.id, message.recipientAddress), (events) =>
-        events.map((event): TraceEvent => ({ id: event.traceId, messageId: event.messageId, dateTime: event.dateTime, event: event.event, action: event.action, description: event.description, data: event.data })),
-      ),
+      fetched('Message trace details', await graph.traceDetails(message.id, message.recipientAddress), (events) => events),
     recipients: async () =>
       fetched('Get-Recipient', await exchange.listRecipients(), (rows) =>
         rows.flatMap((row) => row.addresses.map((address) => ({ address, displayName: row.displayName, type: row.recipientTypeDetails }))),

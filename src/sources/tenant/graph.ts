@@ -338,7 +338,7 @@ function toEvent(item: unknown): MessageTraceEvent | null {
   const row = item as Record<string, unknown>;
   if (!row || typeof row.event !== 'string') return null;
   return {
-    traceId: String(row.id ?? ''), messageId: String(row.messageId ?? ''), dateTime: String(row.dateTime ?? ''), event: row.event,
+    id: String(row.id ?? ''), messageId: String(row.messageId ?? ''), dateTime: String(row.dateTime ?? ''), event: row.event,
     action: String(row.action ?? ''), description: String(row.description ?? ''), data: String(row.data ?? ''),
   };
 }

@@ -1,4 +1,4 @@
-import type { TraceMessage } from '../../model/trace';
+import type { TraceEvent, TraceMessage } from '../../model/trace';
 
 /**
  * What the tenant clients return: Graph and Exchange data with the fields the diagnosis uses, in camelCase. Exchange
@@ -14,17 +14,8 @@ export interface MessageTrace extends Omit<TraceMessage, 'status'> {
   readonly status: TraceStatus;
 }
 
-/** One event on a message's way to one recipient (Receive, Spam, Transport rule, Defer, Fail, Deliver, …). */
-export interface MessageTraceEvent {
-  readonly traceId: string;
-  readonly messageId: string;
-  readonly dateTime: string;
-  readonly event: string;
-  readonly action: string;
-  readonly description: string;
-  /** `<root><MEP Name="…" …/></root>` processing details. */
-  readonly data: string;
-}
+/** One event on a message's way to one recipient (Receive, Spam, Transport rule, Defer, Fail, Deliver, …): the model's. */
+export type MessageTraceEvent = TraceEvent;
 
 export interface TraceQuery {
   /** Received between these instants (UTC). Default: the last 48 hours. At most 10 days, start at most 90 days ago. */
