@@ -233,6 +233,16 @@ async function checkDecider(flow: ReleaseWorkflow, request: ReleaseRequest, acti
   return null;
 }
 
+function alreadyDecided(request: ReleaseRequest, summary: string | null = decisionSummary(request)): Refusal {
+  return refuse('already-decided', `Nothing to do: this request was ${summary ?? 'changed by someone else'}.`, request);
+}
+
+/** Someone else wrote first (another approver, or this approver's second click): say who, change nothing. */
+async function outrun(flow: ReleaseWorkflow, stored: StoredRequest): Promise<Refusal> {
+  const fresh = await flow.requests.get(stored.request.id);
+  return alreadyDecided(fresh?.request ?? stored.request, fresh ? decisionSummary(fresh.request) : null);
+}
+
 function isDecidable(request: ReleaseRequest, now: Date): boolean {
   const { state } = request;
   if (state.status === 'pending' || state.status === 'failed') return true;
@@ -378,7 +388,7 @@ export async function approveRelease(
   const stored = await loadForDecision(flow, acting, input, 'approve');
   if ('kind' in stored) return stored;
   if (!isDecidable(stored.request, acting.now)) {
-    return refuse('already-decided', `Nothing to do: this request was ${decisionSummary(stored.request)}.`, stored.request);
+    return alreadyDecided(stored.request);
   }
 
   // Decide on the message as it is now: it may have been released in the portal, or reclassified as malware.
@@ -391,12 +401,7 @@ export async function approveRelease(
 
   const approval: Approval = { by: acting.actor, at: acting.now.toISOString(), options: input.options };
   const claim = await flow.requests.replace({ ...stored.request, state: { status: 'releasing', approval } }, stored.etag);
-  if (claim.kind === 'conflict') {
-    // Someone else wrote first (another approver, or this approver's second click): say who, release nothing.
-    const fresh = await flow.requests.get(stored.request.id);
-    const summary = fresh ? decisionSummary(fresh.request) : null;
-    return refuse('already-decided', `Nothing to do: this request was ${summary ?? 'changed by someone else'}.`, fresh?.request ?? stored.request);
-  }
+  if (claim.kind === 'conflict') return outrun(flow, stored);
   const optionsText = [input.options.allowSender ? 'allow sender' : null, input.options.reportFalsePositive ? 'report false positive' : null]
     .filter(Boolean).join(', ');
   await record(flow, 'approved', acting.actor, stored.request.tenantId, claim.stored.request, optionsText || null, acting.now);
@@ -436,14 +441,11 @@ export async function rejectRelease(
   if (!reason) return refuse('reason-required', 'Please say why you reject it: the requester reads the reason.', stored.request);
   const { status } = stored.request.state;
   if (status !== 'pending' && status !== 'failed') {
-    return refuse('already-decided', `Nothing to do: this request was ${decisionSummary(stored.request)}.`, stored.request);
+    return alreadyDecided(stored.request);
   }
   const rejected: ReleaseRequest = { ...stored.request, state: { status: 'rejected', rejection: { by: acting.actor, at: acting.now.toISOString() }, reason } };
   const write = await flow.requests.replace(rejected, stored.etag);
-  if (write.kind === 'conflict') {
-    const fresh = await flow.requests.get(stored.request.id);
-    return refuse('already-decided', `Nothing to do: this request was ${fresh ? decisionSummary(fresh.request) : 'changed by someone else'}.`, fresh?.request ?? stored.request);
-  }
+  if (write.kind === 'conflict') return outrun(flow, stored);
   await record(flow, 'rejected', acting.actor, rejected.tenantId, rejected, reason, acting.now);
   return { kind: 'rejected', request: rejected };
 }
