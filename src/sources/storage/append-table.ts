@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
+import { createdOnce } from './sdk';
 
 let appended = 0;
 
@@ -15,12 +16,5 @@ export function appendRowKey(at: string): string {
 
 /** Creates the table on first use (once per process); a failed creation is tried again on the next call. */
 export function tableCreatedOnce(table: () => TableClient): () => Promise<unknown> {
-  let ready: Promise<unknown> | null = null;
-  return () => {
-    ready ??= table().createTable().catch((error: unknown) => {
-      ready = null;
-      throw error;
-    });
-    return ready;
-  };
+  return createdOnce(() => table().createTable());
 }

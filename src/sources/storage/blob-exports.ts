@@ -1,15 +1,11 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { ExportStore, TraceExport } from '../../evidence/exports';
-import { blobsSdk, clientOf, type ClientSource } from './sdk';
+import { clientOf, createdOnce, isBlobConflict, isBlobMissing, type ClientSource } from './sdk';
 
 /** Blob names carry no user text: the tenant id, a random export id, a random link nonce (each checked by shape). */
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const exportBlob = (tenantId: string, id: string) => `exports/${tenantId}/${id}.json`;
 const spentBlob = (nonce: string) => `spent/${nonce}`;
-
-const statusOf = (error: unknown): number | undefined =>
-  // The SDK is loaded by then: the error came from one of its calls.
-  error instanceof blobsSdk().RestError ? error.statusCode : undefined;
 
 /**
  * Trace exports in Azure Blob storage, so that every instance can serve a link another minted and a restart loses
@@ -18,19 +14,12 @@ const statusOf = (error: unknown): number | undefined =>
  * blobs after a day; reads refuse anything older than the keep time before that.
  */
 export class BlobExportStore implements ExportStore {
-  private ready: Promise<unknown> | null = null;
   private readonly client: () => ContainerClient;
+  private readonly ensure: () => Promise<unknown>;
 
   constructor(container: ClientSource<ContainerClient>) {
     this.client = clientOf(container);
-  }
-
-  private ensure(): Promise<unknown> {
-    this.ready ??= this.client().createIfNotExists().catch((error: unknown) => {
-      this.ready = null;
-      throw error;
-    });
-    return this.ready;
+    this.ensure = createdOnce(() => this.client().createIfNotExists());
   }
 
   async put(saved: TraceExport): Promise<void> {
@@ -49,7 +38,7 @@ export class BlobExportStore implements ExportStore {
       const buffer = await this.client().getBlockBlobClient(exportBlob(tenantId, id)).downloadToBuffer();
       return JSON.parse(buffer.toString('utf8')) as TraceExport;
     } catch (error) {
-      if (statusOf(error) === 404) return null;
+      if (isBlobMissing(error)) return null;
       throw error;
     }
   }
@@ -62,8 +51,8 @@ export class BlobExportStore implements ExportStore {
       await this.client().getBlockBlobClient(spentBlob(nonce)).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: '*' } });
       return true;
     } catch (error) {
-      // Azure answers If-None-Match: * on an existing blob with 409, Azurite with 412: spent before.
-      if (statusOf(error) === 409 || statusOf(error) === 412) return false;
+      // Spent before (the If-None-Match: * write lost).
+      if (isBlobConflict(error)) return false;
       throw error;
     }
   }

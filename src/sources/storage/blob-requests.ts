@@ -1,26 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { ConditionalWrite, ReleaseRequest, ReleaseRequestStore, StoredRequest } from '../../quarantine';
-import { blobsSdk, clientOf, type ClientSource } from './sdk';
+import { clientOf, createdOnce, isBlobConflict, isBlobMissing, type ClientSource } from './sdk';
 
 /** Blob layout: one JSON blob per request, plus two small indexes. Names never contain user text. */
 const requestBlob = (id: string) => `requests/${id}.json`;
 const latestBlob = (tenantId: string, identity: string) =>
   `latest/${tenantId.toLowerCase()}/${createHash('sha256').update(identity).digest('hex')}.json`;
 const approversBlob = (tenantId: string) => `approvers/${tenantId.toLowerCase()}.json`;
-
-/**
- * 412 is "the ETag no longer matches", 409 "the blob exists" (Azure answers If-None-Match: * with 409
- * BlobAlreadyExists, Azurite with 412): both mean somebody else wrote first.
- */
-function isConflict(error: unknown): boolean {
-  // The SDK is loaded by then: the error came from one of its calls.
-  return error instanceof blobsSdk().RestError && (error.statusCode === 412 || error.statusCode === 409);
-}
-
-function isMissing(error: unknown): boolean {
-  return error instanceof blobsSdk().RestError && error.statusCode === 404;
-}
 
 async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!stream) return '';
@@ -31,25 +18,18 @@ async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<st
 
 /** Release requests in Azure Blob storage; every change is an ETag-conditional write (optimistic concurrency). */
 export class BlobReleaseRequestStore implements ReleaseRequestStore {
-  private ready: Promise<unknown> | null = null;
   private readonly client: () => ContainerClient;
+  private readonly ensure: () => Promise<unknown>;
 
   constructor(container: ClientSource<ContainerClient>) {
     this.client = clientOf(container);
+    this.ensure = createdOnce(() => this.container.createIfNotExists());
   }
 
   private get container(): ContainerClient {
     return this.client();
   }
 
-  private ensure(): Promise<unknown> {
-    // Created on first use so that building the services never does I/O; a failure is retried next time.
-    this.ready ??= this.container.createIfNotExists().catch((error: unknown) => {
-      this.ready = null;
-      throw error;
-    });
-    return this.ready;
-  }
 
   private async write(name: string, value: unknown, conditions: { ifMatch?: string; ifNoneMatch?: string }): Promise<string | 'conflict'> {
     await this.ensure();
@@ -61,7 +41,7 @@ export class BlobReleaseRequestStore implements ReleaseRequestStore {
       });
       return response.etag ?? '';
     } catch (error) {
-      if (isConflict(error)) return 'conflict';
+      if (isBlobConflict(error)) return 'conflict';
       throw error;
     }
   }
@@ -72,7 +52,7 @@ export class BlobReleaseRequestStore implements ReleaseRequestStore {
       const response = await this.container.getBlockBlobClient(name).download();
       return { value: JSON.parse(await readStream(response.readableStreamBody)) as T, etag: response.etag ?? '' };
     } catch (error) {
-      if (isMissing(error)) return null;
+      if (isBlobMissing(error)) return null;
       throw error;
     }
   }
