@@ -18,14 +18,7 @@ export interface DurableTarget {
   readonly reportWriteFailure?: WriteFailureReporter;
 }
 
-const pending = new Set<string>();
-
-/** Writes still waiting for storage in this process (for readiness checks and tests). */
-export function pendingWrites(): readonly string[] {
-  return [...pending];
-}
-
-export function describeWrite(write: DurableWrite): string {
+function describeWrite(write: DurableWrite): string {
   return write.kind === 'request'
     ? `request ${write.request.id} → ${write.request.state.status}`
     : `audit ${write.entry.requestId ?? write.entry.messageIdentity ?? '-'} ${write.entry.event}`;
@@ -43,19 +36,15 @@ async function apply(target: DurableTarget, write: DurableWrite): Promise<void> 
 function retryInBackground(target: DurableTarget, write: DurableWrite, journalId: string | null): void {
   const what = describeWrite(write);
   const report = target.reportWriteFailure ?? (() => undefined);
-  const key = `${what}#${Math.random().toString(36).slice(2)}`;
-  pending.add(key);
   const giveUpAt = Date.now() + GIVE_UP_AFTER_MS;
   const attempt = (delay: number) => {
     setTimeout(() => {
       apply(target, write).then(
         async () => {
-          pending.delete(key);
           if (journalId && target.journal) await target.journal.remove(journalId).catch((error: unknown) => report(`${what} (journal clean-up)`, error, false));
         },
         (again: unknown) => {
           if (Date.now() < giveUpAt) return attempt(Math.min(delay * 2, MAX_RETRY_MS));
-          pending.delete(key);
           report(what, again, false);
         },
       );
