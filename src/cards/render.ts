@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type * as ACData from 'adaptivecards-templating';
+import { isDeepStrictEqual } from 'node:util';
 import { lazy } from '../ops/lazy';
 import { projectPath } from '../paths';
+import { compileTemplate } from './compiled-template';
 
 /** An Adaptive Card as JSON, ready to send. */
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; [key: string]: unknown };
@@ -10,29 +11,56 @@ export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; [key: st
 export const MAX_CARD_BYTES = 28 * 1024;
 
 /**
- * Parsed templates, one per card. Parsing every `${…}` is most of a render's cost, and `expand` is synchronous and
- * leaves the parsed template untouched, so one Template serves every turn.
- */
-const templates = new Map<string, ACData.Template>();
-
-/**
  * adaptivecards-templating brings adaptive-expressions, antlr4ts and fast-xml-parser (several MB of resident memory):
- * loaded by the first card rendered, not at start-up.
+ * loaded only for a template our compiler does not cover, or to check the compiler (below), not at start-up.
  */
 const templating = lazy(() => require('adaptivecards-templating') as typeof import('adaptivecards-templating'));
 
-function template(name: string): ACData.Template {
-  let cached = templates.get(name);
-  if (!cached) {
-    cached = new (templating().Template)(JSON.parse(readFileSync(projectPath('cards', `${name}.json`), 'utf8')) as object);
-    templates.set(name, cached);
-  }
-  return cached;
+type Expander = (root: object) => unknown;
+
+/**
+ * One expander per card, made on first use: our compiled form (src/cards/compiled-template.ts), or the library's
+ * parsed Template for a template the compiler does not cover. Either is synchronous and keeps no state between turns.
+ */
+const expanders = new Map<string, Expander>();
+
+/**
+ * With MAILFLOW_CHECK_CARDS=1 (the test suite sets it) every card is also expanded by adaptivecards-templating, the
+ * reference for the templating language, and a difference throws: every card any test renders checks the compiler.
+ */
+const checkAgainstLibrary = process.env.MAILFLOW_CHECK_CARDS === '1';
+
+function libraryExpander(template: object): Expander {
+  const parsed = new (templating().Template)(template);
+  return (root) => parsed.expand({ $root: root });
 }
 
-/** Expands `cards/<name>.json` with `data` (adaptivecards-templating: `${…}`, `$data`, `$when`). */
+function expanderOf(name: string): Expander {
+  let expander = expanders.get(name);
+  if (!expander) {
+    const template = JSON.parse(readFileSync(projectPath('cards', `${name}.json`), 'utf8')) as object;
+    const compiled = compileTemplate(template);
+    expander = compiled ?? libraryExpander(template);
+    if (compiled && checkAgainstLibrary) expander = checkedExpander(name, compiled, libraryExpander(template));
+    expanders.set(name, expander);
+  }
+  return expander;
+}
+
+function checkedExpander(name: string, compiled: Expander, reference: Expander): Expander {
+  return (root) => {
+    const ours = compiled(root);
+    const theirs = reference(root);
+    if (!isDeepStrictEqual(ours, theirs) || JSON.stringify(ours) !== JSON.stringify(theirs)) {
+      throw new Error(`cards/${name}.json expands differently from adaptivecards-templating:\nours:   ${JSON.stringify(ours)}\ntheirs: ${JSON.stringify(theirs)}`);
+    }
+    return ours;
+  };
+}
+
+/** Expands `cards/<name>.json` with `data` (the Adaptive Cards templating language: `${…}`, `$data`, `$when`). */
 export function renderCard(name: string, data: object): AdaptiveCardJson {
-  return template(name).expand({ $root: data }) as AdaptiveCardJson;
+  return expanderOf(name)(data) as AdaptiveCardJson;
 }
 
 export function cardBytes(card: object): number {

@@ -3,10 +3,10 @@ import { withTicketCopy } from '../../src/evidence/card';
 import { csvCell, traceCsv, TRACE_CSV_COLUMNS } from '../../src/evidence/csv';
 import { checkToken, mintToken } from '../../src/evidence/links';
 import { cardOfExport, MemoryExportStore, TraceExports, type ExportStore, type TraceExport } from '../../src/evidence/exports';
-import { createExportStore, startAzurite, type RunningAzurite } from '../../src/sources/storage';
+import { createExportStore, MemoryCaseLog, startAzurite, type RunningAzurite } from '../../src/sources/storage';
 import { newCaseId } from '../../src/evidence/answer';
 import { ticketSummary } from '../../src/evidence/ticket';
-import { isCaseId } from '../../src/model/case';
+import { isCaseId, type CaseEntry } from '../../src/model/case';
 import { emptyRequest } from '../../src/model/intent';
 import type { TraceMessage } from '../../src/model/trace';
 import { cardProblems } from '../support/cards';
@@ -113,6 +113,29 @@ describe('export links', () => {
     // The card counts too.
     await saveOne(exports, 'tenant-a', bigTrace, helpCard('x'.repeat(30_000)));
     expect(store.size().chars).toBeLessThanOrEqual(60_000);
+  });
+});
+
+describe('the case log without storage', () => {
+  const question = (caseId: string, minute: number, text: string): CaseEntry => ({
+    kind: 'question', caseId, at: `2026-11-22T06:${String(minute).padStart(2, '0')}:00.000Z`, tenantId: null, conversationId: 'a:1',
+    who: { userId: '29:alex', aadObjectId: null, name: null }, intent: 'ndr', text,
+  });
+
+  it('drops the oldest cases whole once over its budget, never the case being written, and keeps each case in order', async () => {
+    const log = new MemoryCaseLog(2_000);
+    await log.append(question('CASE-A', 1, 'a'.repeat(600)));
+    await log.append(question('CASE-B', 2, 'b'.repeat(600)));
+    await log.append(question('CASE-A', 3, 'second question in A'));
+    expect((await log.entries('CASE-A')).map((entry) => entry.at.slice(14, 16))).toEqual(['01', '03']);
+    // C pushes the total past 2,000 characters: A, opened first, goes (both of its entries); B stays.
+    await log.append(question('CASE-C', 4, 'c'.repeat(600)));
+    expect(await log.entries('CASE-A')).toEqual([]);
+    expect((await log.entries('CASE-B')).map((entry) => entry.kind)).toEqual(['question']);
+    // A single case larger than the budget is still kept while it is the one being written.
+    await log.append(question('CASE-D', 5, 'd'.repeat(5_000)));
+    expect(await log.entries('CASE-D')).toHaveLength(1);
+    expect(await log.entries('CASE-B')).toEqual([]);
   });
 });
 

@@ -66,17 +66,33 @@ export class MemoryCaseLog implements CaseLog {
   /**
    * Entries kept as JSON, as the Table keeps them: a caller that changes its object later does not change the record,
    * and every answered question pays one serialisation, not a copy (serialise, then parse) of a pasted NDR.
+   * Cases in the order they were opened, so that the oldest go first when the log is over its budget.
    */
-  private readonly byCase = new Map<string, string[]>();
+  private readonly byCase = new Map<string, { entries: string[]; chars: number }>();
+  private keptChars = 0;
+
+  /**
+   * Memory is the demo's and the tests' store, and a log only ever grows: past `maxChars` (16 M characters, about
+   * 8,000 pasted NDRs) the oldest cases are dropped whole, so a long-running process without storage stays bounded.
+   */
+  constructor(private readonly maxChars = 16_000_000) {}
 
   async append(entry: CaseEntry): Promise<void> {
-    const list = this.byCase.get(entry.caseId) ?? [];
-    list.push(JSON.stringify(entry));
-    this.byCase.set(entry.caseId, list);
+    const json = JSON.stringify(entry);
+    const kept = this.byCase.get(entry.caseId) ?? { entries: [], chars: 0 };
+    kept.entries.push(json);
+    kept.chars += json.length;
+    this.byCase.set(entry.caseId, kept);
+    this.keptChars += json.length;
+    for (const [caseId, oldest] of this.byCase) {
+      if (this.keptChars <= this.maxChars || caseId === entry.caseId) break;
+      this.byCase.delete(caseId);
+      this.keptChars -= oldest.chars;
+    }
   }
 
   async entries(caseId: string): Promise<readonly CaseEntry[]> {
-    return (this.byCase.get(caseId) ?? []).map((json) => JSON.parse(json) as CaseEntry).sort((a, b) => a.at.localeCompare(b.at));
+    return (this.byCase.get(caseId)?.entries ?? []).map((json) => JSON.parse(json) as CaseEntry).sort((a, b) => a.at.localeCompare(b.at));
   }
 }
 
