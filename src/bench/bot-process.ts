@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -48,6 +49,36 @@ export function rssMb(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * CPU time a process has used so far (user + system, all its threads), in ms, from /proc (Linux); NaN elsewhere.
+ * The kernel counts in clock ticks (100 per second on Linux), so a reading is exact to 10 ms.
+ */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name, which sits in parentheses and may itself hold spaces: utime and stime are 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux the bench runs on (the kernel's ABI fixes it for /proc, whatever CONFIG_HZ is). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Moves every thread of this process (the load generator, the fake connector, the local peers) off core 0, where the
+ * pinned bot runs, so that the bot's core is not shared with its own load. Returns the undo; a no-op without taskset
+ * or with one core.
+ */
+export function keepOffBotCore(): () => void {
+  const cores = availableParallelism();
+  const move = (list: string) => spawnSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' }).status === 0;
+  if (cores < 2 || !move(`1-${cores - 1}`)) return () => undefined;
+  return () => void move(`0-${cores - 1}`);
 }
 
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
