@@ -27,7 +27,8 @@ export const utcStamp = (value: string | Date | null): string => {
   if (value === null) return 'time n/a';
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return String(value);
-  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 19)} UTC`;
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 };
 
 const SOURCE_NAMES: Record<string, string> = {

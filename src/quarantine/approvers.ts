@@ -38,17 +38,23 @@ export class ConfiguredApprovers implements ApproverDirectory {
   }
 
   /**
-   * The MRIs for `refresh.userIds`: approvers configured by Teams id, approvers seen before, and approvers configured by
-   * Entra object id whom `lookup` finds among the card's conversation's members (Teams wants MRIs, not object ids).
+   * The MRIs for `refresh.userIds`: approvers configured by Teams id, approvers seen before, and the approvers known by
+   * Entra object id (configured, or users in an approver group) whom `lookup` finds among the card's conversation's
+   * members (Teams wants MRIs, not object ids). Teams takes at most 60; configured people come before group members.
+   * The list only decides who sees the buttons without asking: anyone else still gets them on "Show current status",
+   * after `check`, so a group too large for the list (or a Graph failure while reading it) costs a click, no more.
    */
   async knownUserIds(tenantId: string, lookup?: MemberLookup): Promise<readonly string[]> {
     const configured = this.config.approverIds.filter(isTeamsId);
-    const objectIds = this.config.approverIds.filter((id) => !isTeamsId(id)).slice(0, MAX_REFRESH_USERS);
-    const [remembered, found] = await Promise.all([
-      this.store.approverUserIds(tenantId),
-      lookup && objectIds.length > 0 ? lookup(objectIds).catch(() => []) : [],
-    ]);
+    const [remembered, found] = await Promise.all([this.store.approverUserIds(tenantId), lookup ? this.lookUpObjectIds(tenantId, lookup) : []]);
     return [...new Set([...configured, ...found, ...remembered])].slice(0, MAX_REFRESH_USERS);
+  }
+
+  private async lookUpObjectIds(tenantId: string, lookup: MemberLookup): Promise<readonly string[]> {
+    const configured = this.config.approverIds.filter((id) => !isTeamsId(id));
+    const groupMembers = this.groups && this.config.approverGroupIds.length > 0 ? await this.groups.memberIds(tenantId, this.config.approverGroupIds) : null;
+    const objectIds = [...new Set([...configured, ...(groupMembers?.kind === 'ok' ? groupMembers.value : [])])].slice(0, MAX_REFRESH_USERS);
+    return objectIds.length > 0 ? lookup(objectIds).catch(() => []) : [];
   }
 
   async remember(tenantId: string, person: Person): Promise<void> {

@@ -106,4 +106,14 @@ export class GraphGroupMembership implements GroupMembership {
     if (groups.kind === 'failed') return failed(because(groups.reason));
     return groups.kind === 'ok' ? groups : ok([]);
   }
+
+  /** The union over the groups; a group that is gone counts as empty, a group Graph failed to list fails the whole. */
+  async memberIds(tenantId: string, groupIds: readonly string[]): Promise<Result<readonly string[]>> {
+    const clients = this.tenants.forTenant(tenantId);
+    if (clients.kind !== 'ok') return failed('this tenant is not configured for Mailflow Doctor');
+    const listed = await Promise.all(groupIds.map((groupId) => clients.value.graph.groupMemberIds(groupId)));
+    const failure = listed.find((result) => result.kind === 'failed');
+    if (failure?.kind === 'failed') return failed(because(failure.reason));
+    return ok([...new Set(listed.flatMap((result) => (result.kind === 'ok' ? result.value : [])))]);
+  }
 }

@@ -21,6 +21,8 @@ export interface QuarantineGateway {
 export interface GroupMembership {
   /** The subset of `groupIds` the user is a (transitive) member of. */
   memberGroups(tenantId: string, userObjectId: string, groupIds: readonly string[]): Promise<Result<readonly string[]>>;
+  /** Entra object ids of the users in these groups, nested groups included. */
+  memberIds(tenantId: string, groupIds: readonly string[]): Promise<Result<readonly string[]>>;
 }
 
 export type ApproverCheck =

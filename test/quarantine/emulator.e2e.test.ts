@@ -75,6 +75,10 @@ describe('quarantine release against the Microsoft 365 emulator and Azurite', ()
   });
 
   it('a typed "release … because …" posts the approval card; an approver rejects it from there', async () => {
+    // The approver group's members (read through Graph) whom Teams finds in the channel see the buttons without asking.
+    // IT Admin is in the channel; Alex, though in the group, is not; Bob is in the channel but not in the group.
+    bot.connector.members.set(IT_ADMIN.aadObjectId, { id: IT_ADMIN.userId, name: IT_ADMIN.name, aadObjectId: IT_ADMIN.aadObjectId });
+    bot.connector.members.set(BOB.aadObjectId, { id: BOB.userId, name: BOB.name, aadObjectId: BOB.aadObjectId });
     const replies = await bot.say(`<at>Mailflow Doctor</at> release ${LOOKALIKE_PHISH} because AP says it is a real Microsoft notice`, {
       from: { id: BOB.userId, name: BOB.name, aadObjectId: BOB.aadObjectId },
       conversationType: 'channel', conversationId: CHANNEL, tenantId: DEMO_TENANT.id, extra: { entities: [MENTION] },
@@ -84,6 +88,8 @@ describe('quarantine release against the Microsoft 365 emulator and Azurite', ()
     expect(cardProblems(card!)).toEqual([]);
     expect(cardText(card)).toContain("Waiting for an approver; requested by Bob Smith: 'AP says it is a real Microsoft notice'");
     expect(card!.refresh.action.verb).toBe('quarantine.refresh');
+    expect(card!.refresh.userIds).toEqual([IT_ADMIN.userId]);
+    expect(emulator.count('graph.groupMembers')).toBeGreaterThan(0);
     const requestId = String(card!.refresh.action.data.requestId);
     emulator.resetCounters();
     const rejected = await click(IT_ADMIN, 'quarantine.reject', { requestId, tenantId: DEMO_TENANT.id, rejectReason: 'lookalike domain micros0ft-support.example' }, replies[0].activity.id ?? 'approval-card');

@@ -247,4 +247,19 @@ describe('who sees what', () => {
     const second = requested(await requestRelease(flow, as(BOB), { identity: other.identity, reason: 'also needed' }));
     expect([...second.approverUserIds].sort()).toEqual(['29:dana', '29:erin']);
   });
+
+  it("lists the approver group's members who are in the conversation for refresh; a Graph failure only shortens the list", async () => {
+    const inConversation = new Map([[DANA.aadObjectId, DANA.userId], [MALLORY.aadObjectId, MALLORY.userId]]);
+    const members = async (objectIds: readonly string[]) => objectIds.flatMap((id) => (inConversation.has(id) ? [inConversation.get(id)!] : []));
+    const groups = new FakeGroups({ [MALLORY.aadObjectId]: ['grp-approvers'], [ERIN.aadObjectId]: ['grp-approvers'] });
+    const { flow } = setup({ groups });
+    const request = requested(await requestRelease(flow, as(BOB), { identity: IDENTITY, reason: 'invoice' }, { kind: 'here', members }));
+    // Erin is configured by Teams id; Dana by object id; Mallory is in the group and in the conversation.
+    expect([...request.approverUserIds].sort()).toEqual(['29:dana', '29:erin', '29:mallory']);
+    expect(groups.listings).toBe(1);
+
+    const failing = setup({ groups: new FakeGroups({}, true) });
+    const stillRequested = requested(await requestRelease(failing.flow, as(BOB), { identity: IDENTITY, reason: 'invoice' }, { kind: 'here', members }));
+    expect([...stillRequested.approverUserIds].sort()).toEqual(['29:dana', '29:erin']);
+  });
 });

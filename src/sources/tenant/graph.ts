@@ -194,11 +194,20 @@ export class GraphClient {
     return ok(all.value.map(toUser));
   }
 
-  /** Object ids of a group's members, nested groups included (transitiveMembers). */
+  /**
+   * Object ids of the users in a group, nested groups included (transitiveMembers). The nested groups themselves,
+   * devices and service principals are left out: Graph marks each member with its `@odata.type`.
+   */
   async groupMemberIds(groupId: string): Promise<Result<readonly string[], TenantFailure>> {
     const all = await this.getAll('groupMembers', `${this.options.endpoint}/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id`);
     if (all.kind !== 'ok') return all;
-    return ok(all.value.map((item) => String((item as { id?: unknown }).id ?? '')).filter((id) => id.length > 0));
+    return ok(
+      all.value
+        .map((item) => item as { id?: unknown; '@odata.type'?: unknown })
+        .filter((item) => item['@odata.type'] === undefined || item['@odata.type'] === '#microsoft.graph.user')
+        .map((item) => String(item.id ?? ''))
+        .filter((id) => id.length > 0),
+    );
   }
 
   /** Which of these groups (≤ 20) the user belongs to, directly or nested. */

@@ -81,6 +81,13 @@ export class FakeGroups implements GroupMembership {
     if (this.fail) return { kind: 'failed', reason: 'Graph answered 503' };
     return { kind: 'ok', value: (this.members[userObjectId] ?? []).filter((group) => groupIds.includes(group)) };
   }
+  /** Group listings for `refresh.userIds`, counted apart from the membership checks above. */
+  listings = 0;
+  async memberIds(_tenantId: string, groupIds: readonly string[]): Promise<Result<readonly string[]>> {
+    this.listings += 1;
+    if (this.fail) return { kind: 'failed', reason: 'Graph answered 503' };
+    return { kind: 'ok', value: Object.keys(this.members).filter((user) => this.members[user].some((group) => groupIds.includes(group))) };
+  }
 }
 
 export function pendingRequest(overrides: Partial<ReleaseRequest> = {}): ReleaseRequest {
