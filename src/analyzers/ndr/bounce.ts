@@ -120,7 +120,7 @@ function inlineOriginal(text: string, area: string): MimeHeaders | null {
   if (area.length === text.length) return null;
   const rest = text.slice(area.length).replace(/^[^\n]*\n\s*/, '');
   const headers = parseHeaderBlock(rest.slice(0, 64_000));
-  return headers.fields.size > 0 ? headers : null;
+  return headers.size > 0 ? headers : null;
 }
 
 export function addressOf(value: string | null): string | null {

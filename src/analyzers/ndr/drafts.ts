@@ -4,9 +4,10 @@ import { parseDeliveryStatus, typedValue, type DsnFields } from './dsn';
 import { headerValue } from './mime';
 import { addressOf, bounceExclusions, isAutoReply, isBounceMessage, type Bounce } from './bounce';
 import {
-  BARE_REPLY, cleanAddress, detectCommand, findRemoteHost, findReplyCode, findStatus, firstAddress, joinReplyLines,
+  BARE_REPLY, cleanAddress, commandInLine, detectCommand, findRemoteHost, findReplyCode, findStatus, firstAddress, joinReplyLines,
   looksLikeBounce, pairedStatuses, scanExchangeClassic, scanServerTranscript, scanExchangeCurrent, scanRecipientBlocks, scanTranscript, type BodyRecord,
 } from './scan';
+import { once } from './once';
 import { oneLine } from './text';
 import type { DeliveryAction } from './types';
 
@@ -108,11 +109,18 @@ function fromDsn(group: DsnFields, body: readonly BodyRecord[], transcriptComman
     action: toAction(group.action),
     // "dns; mx.example.jp (192.0.2.135)" or "lsean.ezweb.ne.jp (tcp|…) (au mail)": the host is the first word.
     remoteHost: remote?.value ? remote.value.split(/[\s([]/)[0].replace(/\.$/, '').toLowerCase() || null : findRemoteHost(diagnostic) ?? matching?.remoteHost ?? null,
-    command: detectCommand(diagnostic) ?? matching?.command ?? detectCommand(statusComment ?? '') ?? transcriptCommand,
+    // (`diagnostic` is one line already: `joinReplyLines` made it, or a text record's own diagnostic.)
+    command: commandInLine(diagnostic.slice(0, 20_000)) ?? matching?.command ?? detectCommand(statusComment ?? '') ?? transcriptCommand,
     placeholderStatus: statusField === null || /^[45]\.0\.0$/.test(statusField),
     statusComment,
     category: group['x-powermta-bouncecategory'],
   });
+}
+
+/** Whether a DSN group holds any field (without listing them all). */
+function hasFields(group: DsnFields): boolean {
+  for (const _ in group) return true;
+  return false;
 }
 
 function fromBody(rec: BodyRecord, transcriptCommand: SmtpCommand): Draft {
@@ -222,7 +230,8 @@ function unsubscribeDraft(bounce: Bounce): Draft | null {
   return draft({ recipient: addressOf(headerValue(bounce.top, 'from')), diagnostic: '', action: 'delivered', preset: 'feedback' });
 }
 
-export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
+/** `wholeText`: the bounce's texts and subject, built only when its own headers don't already say it is a bounce. */
+export function draftsOf(bounce: Bounce, wholeText: () => string): Draft[] {
   if (bounce.feedback !== null) return [feedbackDraft(bounce)];
   const optOut = unsubscribeDraft(bounce);
   if (optOut) return [optOut];
@@ -239,9 +248,9 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   const exchange = scanExchangeCurrent(area);
   const classic = exchange.length > 0 ? [] : scanExchangeClassic(area);
   const microsoft = exchange.length > 0 ? exchange : classic;
-  const bounceLike = looksLikeBounce(fullText) || isBounceMessage(bounce.top);
-  let generic = microsoft.length > 0 || !bounceLike ? [] : scanRecipientBlocks(area, exclude);
-  if (generic.length === 0 && microsoft.length === 0 && bounceLike && bounce.dsn.length === 0 && exclude.size > 0) {
+  const bounceLike = once(() => isBounceMessage(bounce.top) || looksLikeBounce(wholeText()));
+  let generic = microsoft.length > 0 || !bounceLike() ? [] : scanRecipientBlocks(area, exclude);
+  if (generic.length === 0 && microsoft.length === 0 && bounceLike() && bounce.dsn.length === 0 && exclude.size > 0) {
     // Mail sent to oneself bounces to the same address it failed for: an excluded address that carries a server's
     // reply is the failed recipient after all (the bounce's own From never is).
     const own = addressOf(bounce.top ? headerValue(bounce.top, 'from') : null);
@@ -251,7 +260,8 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   const serverTranscript = microsoft.length > 0 ? [] : scanServerTranscript(area);
   const body = microsoft.length > 0 ? microsoft : serverTranscript.length > 0 ? serverTranscript : generic;
 
-  const dsnGroups = bounce.dsn.flatMap((status) => status.recipients).filter((group) => Object.keys(group).length > 0);
+  const dsnGroups: DsnFields[] = [];
+  for (const status of bounce.dsn) for (const group of status.recipients) if (hasFields(group)) dsnGroups.push(group);
   if (dsnGroups.length > 0) {
     const drafts = dsnGroups.map((group) => fromDsn(group, body, transcriptCommand, microsoft.length > 0));
     // Sendmail puts the remote server's words in the transcript; a DSN without a Diagnostic-Code borrows them.
@@ -267,7 +277,7 @@ export function draftsOf(bounce: Bounce, fullText: string): Draft[] {
   }
   if (body.length > 0) return body.map((rec) => fromBody(rec, transcriptCommand));
 
-  if (bounceLike) {
+  if (bounceLike()) {
     // (A bounce's own X-Original-To is where the bounce was delivered, the sender's side: never the failed recipient.)
     const failed = addressOf(bounce.top ? headerValue(bounce.top, 'x-failed-recipients') : null);
     const originalTo = addressOf(bounce.original ? headerValue(bounce.original, 'to') : null);

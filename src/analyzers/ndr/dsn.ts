@@ -21,21 +21,24 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
   const perMessage: Record<string, string> = {};
   const recipients: Record<string, string>[] = [];
   let current: Record<string, string> | null = null;
-  let lastField: { group: Record<string, string>; name: string } | null = null;
+  /** The field a folded line continues, and its group (null after a blank line or a line that is no field). */
+  let lastGroup: Record<string, string> | null = null;
+  let lastName = '';
   let gap = false;
   for (const line of text.split('\n')) {
     if (line.trim().length === 0) {
       gap = true;
-      lastField = null;
+      lastGroup = null;
       continue;
     }
-    if (/^[ \t]/.test(line) && lastField) {
-      lastField.group[lastField.name] += ' ' + line.trim();
+    const first = line.charCodeAt(0);
+    if (lastGroup && (first === 0x20 || first === 0x09)) {
+      lastGroup[lastName] += ' ' + line.trim();
       continue;
     }
     const match = FIELD.exec(line);
     if (!match) {
-      lastField = null;
+      lastGroup = null;
       continue;
     }
     const name = match[1].toLowerCase();
@@ -56,7 +59,9 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
     gap = false;
     const group = current ?? perMessage;
     if (!(name in group)) group[name] = value;
-    lastField = name in group && group[name] === value ? { group, name } : null;
+    // A repeated field keeps its first value; the repeat's folded lines are dropped with it.
+    lastGroup = group[name] === value ? group : null;
+    lastName = name;
   }
   return { perMessage, recipients };
 }

@@ -135,6 +135,26 @@ function docsFor(row: ExoRow): string {
   return page ? EXO_DOCS_BASE + page.replace(/^\.\//, '').replace(/\.md$/, '') : EXO_NDR_DOCS;
 }
 
+/** A Microsoft row's texts in plain words, as explanations show them. */
+interface RowTexts {
+  readonly meaning: string;
+  readonly causes: readonly string[];
+  readonly fixes: readonly string[];
+  readonly docs: string;
+}
+
+/** Worked out on first use and kept: the rows are a fixed table of 71, and many bounces cite the same few. */
+const ROW_TEXTS = new Map<ExoRow, RowTexts>();
+
+function rowTextsOf(row: ExoRow): RowTexts {
+  let texts = ROW_TEXTS.get(row);
+  if (!texts) {
+    texts = { meaning: plain(row.description), causes: sentences(row.likely_causes), fixes: sentences(row.fix), docs: docsFor(row) };
+    ROW_TEXTS.set(row, texts);
+  }
+  return texts;
+}
+
 function asWho(value: string | undefined, fallback: WhoActs): WhoActs {
   return value && (WHO as readonly string[]).includes(value) ? (value as WhoActs) : fallback;
 }
@@ -150,13 +170,29 @@ function fill(template: string, generic: string, subject: Subject): string {
   const recipient = subject.recipient ?? null;
   const domain = recipient && recipient.includes('@') ? recipient.slice(recipient.lastIndexOf('@') + 1) : null;
   const values: Record<string, string | null> = { recipient, domain, remote: subject.remote ?? null };
-  let missing = false;
-  const filled = template.replace(/\{(recipient|domain|remote)\}/g, (_, key: string) => {
-    const value = values[key];
-    if (!value) missing = true;
-    return value ?? '';
-  });
-  return missing ? generic : filled;
+  const pieces = piecesOf(template);
+  let filled = pieces[0];
+  for (let i = 1; i < pieces.length; i += 2) {
+    const value = values[pieces[i]];
+    if (!value) return generic;
+    filled += value + pieces[i + 1];
+  }
+  return filled;
+}
+
+/**
+ * A template split at its placeholders: literal text at even indexes, a placeholder's name at odd ones. Kept per
+ * template: they are the titles of the tables in src/knowledge, a fixed few dozen.
+ */
+const TEMPLATE_PIECES = new Map<string, readonly string[]>();
+
+function piecesOf(template: string): readonly string[] {
+  let pieces = TEMPLATE_PIECES.get(template);
+  if (!pieces) {
+    pieces = template.split(/\{(recipient|domain|remote)\}/);
+    TEMPLATE_PIECES.set(template, pieces);
+  }
+  return pieces;
 }
 
 const VAGUE_REASONS: ReadonlySet<Reason> = new Set<Reason>(['onhold', 'undefined', 'systemerror', 'securityerror']);
@@ -192,7 +228,8 @@ export function explainStatus(code: string | null, diagnostic: string, reason: R
     // A registry code (5.7.1) means different things at different servers: the Exchange Online reading only
     // applies when the server's words agree with it. Microsoft-only codes (detail ≥ 100) always apply.
     const parsed = parseStatusCode(code);
-    const applies = !!parsed && (parsed.detail >= 100 || VAGUE_REASONS.has(reason) || reasonFromStatus(code) === reason || reasonFromStatus(code) === null);
+    const byStatus = reasonFromStatus(code);
+    const applies = !!parsed && (parsed.detail >= 100 || VAGUE_REASONS.has(reason) || byStatus === reason || byStatus === null);
     const known = applies ? EXTRA.get(code) : undefined;
     if (known) {
       const fallback = explainReason(reason, subject);
@@ -210,18 +247,17 @@ export function explainStatus(code: string | null, diagnostic: string, reason: R
     }
     const row = applies ? exoRowFor(code, diagnostic) : null;
     if (row) {
-      const byReason = explainReason(reason, subject, docsFor(row));
-      const causes = sentences(row.likely_causes);
-      const fixes = sentences(row.fix);
+      const texts = rowTextsOf(row);
+      const byReason = explainReason(reason, subject, texts.docs);
       return {
         source: 'microsoft',
         explanation: {
           title: VAGUE_REASONS.has(reason) ? `${row.description.replace(/\.$/, '')} (${code})` : byReason.title,
-          meaning: plain(row.description),
-          likelyCauses: causes.length > 0 ? causes : byReason.likelyCauses,
-          fixSteps: fixes.length > 0 ? fixes : byReason.fixSteps,
+          meaning: texts.meaning,
+          likelyCauses: texts.causes.length > 0 ? texts.causes : byReason.likelyCauses,
+          fixSteps: texts.fixes.length > 0 ? texts.fixes : byReason.fixSteps,
           whoActs: asWho(EXTRA_WHO[row.code], byReason.whoActs),
-          docs: docsFor(row),
+          docs: texts.docs,
         },
       };
     }

@@ -5,7 +5,8 @@ import { explainCode, explainReason, explainStatus } from './explain';
 import { headerValue } from './mime';
 import { BOUNCE_SENDER, addressOf, readBounce, type Bounce } from './bounce';
 import { draftsOf, type Draft } from './drafts';
-import { exchangeReportingHost, firstAddress, labelValue } from './scan';
+import { once } from './once';
+import { exchangeReportingHost, firstAddress, labelValue, mayHold } from './scan';
 import type { DeliveryAction, Explanation, NdrReport, NdrResult } from './types';
 
 export type { CodeExplanation, DeliveryAction, Explanation, ExplanationSource, NdrOrigin, NdrReport, NdrResult, WhoActs } from './types';
@@ -26,11 +27,14 @@ const NOT_NDR =
 /** Wording that says delivery is still being retried (a delay warning, not a failure). */
 const DELAYED_WORDS = /has been delayed|will be retried|will (?:continue to|keep) (?:try|retry)|still trying|not yet been delivered|delivery (?:is|was) delayed|still undelivered|temporarily deferred|will retry|delivery delayed|warning: could not send message/i;
 
-/** Classifies one draft into a result: the action it reports and the reason in the shared vocabulary. */
-function finish(draft: Draft, delayedWording: boolean, reportingHost: string | null): NdrResult {
+/**
+ * Classifies one draft into a result: the action it reports and the reason in the shared vocabulary. `delayedWording`
+ * is asked only for a draft that names no action of its own (most DSNs do), so the whole text is rarely searched for it.
+ */
+function finish(draft: Draft, delayedWording: () => boolean, reportingHost: string | null): NdrResult {
   const status = draft.status;
   const action: DeliveryAction =
-    draft.action ?? (status?.startsWith('2.') ? 'delivered' : delayedWording && (status === null || status.startsWith('4')) ? 'delayed' : 'failed');
+    draft.action ?? (status?.startsWith('2.') ? 'delivered' : (status === null || status.startsWith('4')) && delayedWording() ? 'delayed' : 'failed');
   let classified: Reason = draft.preset && isReason(draft.preset)
     ? draft.preset
     : classifyBounce({
@@ -50,6 +54,7 @@ function finish(draft: Draft, delayedWording: boolean, reportingHost: string | n
 }
 
 const MICROSOFT_HOST = /(?:^|\.)(?:outlook\.com|office365\.com|outlook\.cn|microsoft\.com|office365\.us|exchangelabs\.com)$/i;
+const MICROSOFT_WORDING = /More Info for Email Admins|Exchange Online|Office 365|Microsoft 365/i;
 
 function reportingHostOf(bounce: Bounce, area: string): string | null {
   for (const status of bounce.dsn) {
@@ -92,7 +97,14 @@ function subjectOf(bounce: Bounce, area: string): string | null {
 }
 
 function indexOfDetails(area: string): number {
-  return area.search(/Original Message Details/i);
+  return mayHold(area, 'original message details') ? area.search(/Original Message Details/i) : -1;
+}
+
+/** CRLF and lone CR line ends as LF. Two plain replacements: a regex costs more on a long message. */
+function withLineFeeds(text: string): string {
+  if (!text.includes('\r')) return text;
+  const crlf = text.replaceAll('\r\n', '\n');
+  return crlf.includes('\r') ? crlf.replaceAll('\r', '\n') : crlf;
 }
 
 /** Reads a pasted or attached NDR/DSN/bounce and explains it; never throws. */
@@ -107,8 +119,8 @@ function analyze(text: string, depth: number): NdrReport {
   let bounce: Bounce;
   let drafts: Draft[];
   try {
-    bounce = readBounce(input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input);
-    drafts = draftsOf(bounce, bounce.texts.join('\n').slice(0, 400_000) + '\n' + (bounce.top ? headerValue(bounce.top, 'subject') ?? '' : ''));
+    bounce = readBounce(withLineFeeds(input));
+    drafts = draftsOf(bounce, () => bounce.texts.join('\n').slice(0, 400_000) + '\n' + (bounce.top ? headerValue(bounce.top, 'subject') ?? '' : ''));
   } catch {
     // Garbage in must never become a stack trace; anything we cannot read is simply not an NDR.
     return { kind: 'not-ndr', expected: NOT_NDR };
@@ -119,11 +131,11 @@ function analyze(text: string, depth: number): NdrReport {
   }
   if (drafts.length === 0) return { kind: 'not-ndr', expected: NOT_NDR };
   const area = bounce.area;
-  const delayedWording = DELAYED_WORDS.test(area.slice(0, 200_000)) || /delay/i.test(bounce.top ? headerValue(bounce.top, 'subject') ?? '' : '');
+  const delayedWording = once(() => DELAYED_WORDS.test(area.slice(0, 200_000)) || /delay/i.test(bounce.top ? headerValue(bounce.top, 'subject') ?? '' : ''));
   const reportingHost = reportingHostOf(bounce, area);
   const results = drafts.slice(0, 500).map((draft) => finish(draft, delayedWording, reportingHost));
-  const microsoftText = /More Info for Email Admins|Exchange Online|Office 365|Microsoft 365/i.test(area.slice(0, 200_000));
-  const origin = (reportingHost && MICROSOFT_HOST.test(reportingHost)) || (!reportingHost && microsoftText) ? 'exchange-online' : 'remote';
+  // Without a reporting host, Microsoft's wording is the only sign that Exchange Online wrote the bounce.
+  const origin = (reportingHost ? MICROSOFT_HOST.test(reportingHost) : MICROSOFT_WORDING.test(area.slice(0, 200_000))) ? 'exchange-online' : 'remote';
   const main = results.find((result) => result.action === 'failed') ?? results.find((result) => result.action === 'delayed') ?? results[0];
   const { explanation } = explainStatus(main.status, main.diagnostic, main.reason, { recipient: main.recipient, remote: main.remoteHost });
   return { kind: 'ndr', results, reportingHost, sender: senderOf(bounce, area), subject: subjectOf(bounce, area), origin, explanation };

@@ -1,6 +1,5 @@
 import type { SmtpCommand } from './classify';
-import { once } from './once';
-import { oneLine, oneLineLength } from './text';
+import { collapseSpaces, oneLine, oneLineLength } from './text';
 
 /**
  * Reads the human-readable part of a bounce: Exchange's "Diagnostic information for administrators" and
@@ -25,23 +24,89 @@ const MAX_BLOCK_LINES = 30;
 
 /** An address, with RFC 5321's quoted local part ("john..doe"@example.com) allowed. */
 const ADDRESS = /(?:"[^"\s@<>]{1,64}"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,128})@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/;
-const ADDRESS_G = new RegExp(ADDRESS.source, 'g');
 
 export function firstAddress(text: string): string | null {
-  const match = ADDRESS.exec(text);
+  const match = addressIn(text);
   return match ? cleanAddress(match[0]) : null;
 }
 
+/** ADDRESS tried at one position. */
+const ADDRESS_AT = new RegExp(ADDRESS.source, 'y');
+const LONGEST_LOCAL_PART = 128;
+
+/**
+ * `ADDRESS.exec(text)`, found from the text's "@" signs: the regex alone would try every character as a start. An
+ * address holds exactly one "@", so its only possible start is fixed by the characters before that sign: the opening
+ * quote of a quoted local part, or the earliest local-part character of the unbroken run (at most 128) before it.
+ */
+function addressIn(text: string, from = 0): RegExpExecArray | null {
+  for (let at = text.indexOf('@', from); at >= 0; at = text.indexOf('@', at + 1)) {
+    const start = localPartStart(text, at, from);
+    if (start < 0) continue;
+    ADDRESS_AT.lastIndex = start;
+    const match = ADDRESS_AT.exec(text);
+    if (match) return match;
+  }
+  return null;
+}
+
+/** Every ADDRESS in a text, as a global search (the regex with the g flag) finds them. */
+function addressesIn(text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  for (let match = addressIn(text); match !== null; match = addressIn(text, match.index + match[0].length)) found.push(match);
+  return found;
+}
+
+/** The text with every ADDRESS taken out (as a global replace with the regex would). */
+function withoutAddresses(text: string): string {
+  let rest = '';
+  let position = 0;
+  for (const match of addressesIn(text)) {
+    rest += text.slice(position, match.index);
+    position = match.index + match[0].length;
+  }
+  return position === 0 ? text : rest + text.slice(position);
+}
+
+/** Where the local part before the "@" at `at` would have to start (not before `from`), or -1 when nothing can. */
+function localPartStart(text: string, at: number, from: number): number {
+  if (at <= from) return -1;
+  if (text.charCodeAt(at - 1) === 0x22) {
+    const quote = at - 2 >= from ? text.lastIndexOf('"', at - 2) : -1;
+    return quote >= from ? quote : -1;
+  }
+  let start = at;
+  while (start > from && at - start < LONGEST_LOCAL_PART && isLocalPartChar(text.charCodeAt(start - 1))) start--;
+  return start < at ? start : -1;
+}
+
+/** ADDRESS's unquoted local-part characters, by character code (all of them ASCII). */
+const LOCAL_PART_CHARS = Uint8Array.from({ length: 128 }, (_, code) => (/[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/.test(String.fromCharCode(code)) ? 1 : 0));
+
+function isLocalPartChar(code: number): boolean {
+  return code < 128 && LOCAL_PART_CHARS[code] === 1;
+}
+
 export function cleanAddress(address: string): string {
-  const trimmed = address.replace(/^mailto:/i, '');
+  // (An address rarely starts with "m", let alone "mailto:": the regex only for those that do.)
+  const trimmed = (address.charCodeAt(0) | 0x20) === 0x6d && /^mailto:/i.test(address) ? address.slice('mailto:'.length) : address;
+  // The usual address has nothing to drop: no replacement needed.
+  if (!STRAY.has(trimmed.charCodeAt(0)) && !STRAY.has(trimmed.charCodeAt(trimmed.length - 1))) return trimmed.toLowerCase();
   // Keep a quoted local part intact; otherwise drop stray quotes and dots that the surrounding prose left on it.
   if (/^"[^"]{1,64}"@/.test(trimmed)) return trimmed.replace(/[.'"]+$/, '').toLowerCase();
   return trimmed.replace(/^[.'"]+|[.'"]+$/g, '').toLowerCase();
 }
 
-/** Where the copy of the original message starts in a text part: nothing after it describes the failure. */
+/** The characters that prose leaves around an address: dots and quotes. */
+const STRAY: ReadonlySet<number> = new Set(['.', "'", '"'].map((char) => char.charCodeAt(0)));
+
+/**
+ * Where the copy of the original message starts in a text part: nothing after it describes the failure. A bare
+ * "original message" counts only after dashes ("----- Original message -----"); the dashes are matched as a branch of
+ * their own rather than looked behind for, which costs the regex engine several times more on every line tried.
+ */
 const ORIGINAL_MARKERS =
-  /^[ \t]*-*[ \t]*(?:(?<=-[ \t]*)(?:original|unsent|returned|undelivered|the original) (?:message|mail)\b|(?:the |a |your )?(?:original |unsent |returned |undelivered )?(?:message|mail)(?: headers?)? (?:follows?|below)|original message headers|below this line is a copy of the message|-* ?this is a copy of the message|--- the header of the original message|headers of the original message|text of the original message|original message header|a copy of the original message|\[original message\])/im;
+  /^[ \t]*(?:-+[ \t]*(?:original|unsent|returned|undelivered|the original) (?:message|mail)\b|-*[ \t]*(?:(?:the |a |your )?(?:original |unsent |returned |undelivered )?(?:message|mail)(?: headers?)? (?:follows?|below)|original message headers|below this line is a copy of the message|-* ?this is a copy of the message|--- the header of the original message|headers of the original message|text of the original message|original message header|a copy of the original message|\[original message\]))/im;
 
 /** The marker pattern tried at one line's start only. */
 const MARKER_AT = new RegExp(ORIGINAL_MARKERS.source.slice(1), 'iy');
@@ -75,7 +140,11 @@ const REPLY_THEN_ENHANCED_G = new RegExp(REPLY_THEN_ENHANCED.source, 'g');
 
 /** Every "550 5.1.1"-style pair in a text, in order: a relayed error quotes the remote server's reply last. */
 export function pairedStatuses(text: string): string[] {
-  return [...text.slice(0, 8000).matchAll(REPLY_THEN_ENHANCED_G)].map((match) => match[2]);
+  const window = text.slice(0, 8000);
+  const statuses: string[] = [];
+  REPLY_THEN_ENHANCED_G.lastIndex = 0;
+  for (let match = REPLY_THEN_ENHANCED_G.exec(window); match !== null; match = REPLY_THEN_ENHANCED_G.exec(window)) statuses.push(match[2]);
+  return statuses;
 }
 const REPLY = /(?<![\w.\-/:#%=])([45]\d\d)(?=[ \-:,;.)\]'"]|$)/;
 
@@ -101,21 +170,52 @@ export function findReplyCode(text: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-const COMMANDS: readonly [RegExp, SmtpCommand][] = [
+/**
+ * The wording that names the SMTP command a reply answered, first match wins. Each pattern is tried only when the
+ * lower-cased text holds one of its `needs` (every alternative of the pattern contains one of them): most
+ * diagnostics name no command, and a plain search rules them out faster than the pattern's alternatives can.
+ */
+const COMMANDS: readonly { readonly pattern: RegExp; readonly needs: readonly string[]; readonly command: SmtpCommand }[] = [
   // PIPELINING: the RCPT refusal arrives after ">>> DATA", followed by DATA's own "no valid recipients" reply.
-  [/>>> data <<< [45]\d\d(?:(?!<<<|>>>).){0,400}<<< [45]\d\d/i, 'RCPT'],
-  [/in reply to (?:rcpt to|rcpt)\b|after rcpt to|did not like our rcpt|does not like recipient|>>> rcpt to|rcpt to:?\s*<[^>]{0,200}>[^<]{0,40}<<< [45]|error following rcpt|\[rcpt_to\]|smtp:rcpt|most progress was rcpt|after rcpt\b|for rcpt command/i, 'RCPT'],
-  [/in reply to (?:end of )?data\b|after (?:end of )?data\b|did not like our (?:final )?data|failed after i sent the message|>>> data|error following data|after the end of data|\(data\)|for text command|smtp command\s+data/i, 'DATA'],
-  [/in reply to mail from|after mail from|sender was rejected|>>> mail from|\[mail_from\]|error following mail from/i, 'MAIL'],
-  [/after (?:ehlo|helo)|in reply to (?:ehlo|helo)|my name was rejected|>>> (?:ehlo|helo)/i, 'HELO'],
-  [/refused to talk to me|after initial connection|greeting|while connected to|connection refused by|server refused/i, 'CONN'],
+  { pattern: />>> data <<< [45]\d\d(?:(?!<<<|>>>).){0,400}<<< [45]\d\d/i, needs: ['>>> data <<< '], command: 'RCPT' },
+  {
+    pattern: /in reply to (?:rcpt to|rcpt)\b|after rcpt to|did not like our rcpt|does not like recipient|>>> rcpt to|rcpt to:?\s*<[^>]{0,200}>[^<]{0,40}<<< [45]|error following rcpt|\[rcpt_to\]|smtp:rcpt|most progress was rcpt|after rcpt\b|for rcpt command/i,
+    needs: ['rcpt', 'does not like recipient'],
+    command: 'RCPT',
+  },
+  {
+    pattern: /in reply to (?:end of )?data\b|after (?:end of )?data\b|did not like our (?:final )?data|failed after i sent the message|>>> data|error following data|after the end of data|\(data\)|for text command|smtp command\s+data/i,
+    needs: ['data', 'failed after i sent the message', 'for text command'],
+    command: 'DATA',
+  },
+  { pattern: /in reply to mail from|after mail from|sender was rejected|>>> mail from|\[mail_from\]|error following mail from/i, needs: ['mail from', 'sender was rejected', 'mail_from'], command: 'MAIL' },
+  { pattern: /after (?:ehlo|helo)|in reply to (?:ehlo|helo)|my name was rejected|>>> (?:ehlo|helo)/i, needs: ['ehlo', 'helo', 'my name was rejected'], command: 'HELO' },
+  {
+    pattern: /refused to talk to me|after initial connection|greeting|while connected to|connection refused by|server refused/i,
+    needs: ['refused to talk to me', 'after initial connection', 'greeting', 'while connected to', 'connection refused by', 'server refused'],
+    command: 'CONN',
+  },
 ];
+
+/** Any word some command's wording needs: one scan rules out the texts that name no command (most of them). */
+const ANY_COMMAND_WORD = new RegExp(COMMANDS.flatMap((entry) => entry.needs).map((word) => word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
 
 export function detectCommand(text: string): SmtpCommand {
   // Wrapped lines split phrases ("in reply to\n    RCPT TO command"): match on the text with its whitespace collapsed.
-  const flat = text.slice(0, 20_000).replace(/\s+/g, ' ');
-  for (const entry of COMMANDS) if (entry[0].test(flat)) return entry[1];
+  return commandInLine(collapseSpaces(text.slice(0, 20_000)));
+}
+
+/** `detectCommand` for a text whose whitespace is collapsed already (a `joinReplyLines` diagnostic). */
+export function commandInLine(flat: string): SmtpCommand {
+  const lower = flat.toLowerCase();
+  if (!ANY_COMMAND_WORD.test(lower)) return null;
+  for (const entry of COMMANDS) if (holdsAny(lower, entry.needs) && entry.pattern.test(flat)) return entry.command;
   return null;
+}
+
+function holdsAny(text: string, words: readonly string[]): boolean {
+  for (const word of words) if (text.includes(word)) return true;
+  return false;
 }
 
 /** Where the refusing host is named; a pattern with a `needs` phrase is tried only on a text that contains it. */
@@ -193,33 +293,48 @@ function firstCommand(blocks: readonly string[]): SmtpCommand {
 
 /**
  * `record` for a recipient block, each field worked out when first read: beside a DSN, which names most of it
- * already, one or two fields are asked for. The getters are own properties, so a spread still copies every field.
- * With no command in the chosen block, the recipient's other blocks may name it.
+ * already, one or two fields are asked for. With no command in the chosen block, the recipient's other blocks may
+ * name it. A class, because an object literal with getters is slow to build; its fields are getters on the
+ * prototype, so read them by name (a spread would copy none of them).
  */
-function lazyRecord(recipient: string, block: string, otherBlocks: readonly string[]): BodyRecord {
-  const diagnostic = once(() => joinReplyLines(block).slice(0, 4000));
-  const status = once(() => pairedStatuses(diagnostic()).pop() ?? findStatus(diagnostic()));
-  const replyCode = once(() => findReplyCode(diagnostic()));
-  const remoteHost = once(() => findRemoteHost(block));
-  const command = once(() => detectCommand(block) ?? firstCommand(otherBlocks));
-  return {
-    recipient,
-    get diagnostic() {
-      return diagnostic();
-    },
-    get status() {
-      return status();
-    },
-    get replyCode() {
-      return replyCode();
-    },
-    get remoteHost() {
-      return remoteHost();
-    },
-    get command() {
-      return command();
-    },
-  };
+class BlockRecord implements BodyRecord {
+  /** Each field once worked out; `undefined` until then (null is a value: "none"). */
+  private diagnosticText: string | undefined;
+  private statusCode: string | null | undefined;
+  private reply: number | null | undefined;
+  private host: string | null | undefined;
+  private smtpCommand: SmtpCommand | undefined;
+
+  constructor(
+    readonly recipient: string,
+    private readonly block: string,
+    private readonly otherBlocks: readonly string[],
+  ) {}
+
+  get diagnostic(): string {
+    this.diagnosticText ??= joinReplyLines(this.block).slice(0, 4000);
+    return this.diagnosticText;
+  }
+
+  get status(): string | null {
+    if (this.statusCode === undefined) this.statusCode = pairedStatuses(this.diagnostic).pop() ?? findStatus(this.diagnostic);
+    return this.statusCode;
+  }
+
+  get replyCode(): number | null {
+    if (this.reply === undefined) this.reply = findReplyCode(this.diagnostic);
+    return this.reply;
+  }
+
+  get remoteHost(): string | null {
+    if (this.host === undefined) this.host = findRemoteHost(this.block);
+    return this.host;
+  }
+
+  get command(): SmtpCommand {
+    if (this.smtpCommand === undefined) this.smtpCommand = detectCommand(this.block) ?? firstCommand(this.otherBlocks);
+    return this.smtpCommand;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -252,14 +367,27 @@ export function labelValue(text: string, label: string, maxLength = 2000): strin
   return value.length > 0 ? value : null;
 }
 
-/** The text last lower-cased by `indexOfInsensitive`: the Exchange readers look for several labels in one text. */
+/** The text last lower-cased by `lowerWindow`: the readers look for several labels in one text. */
 let lowered = { text: '', lower: '' };
 
-/** Case-insensitive `indexOf` within the first 400,000 characters (the lower-cased copy is reused for the same text). */
-function indexOfInsensitive(text: string, needle: string): number {
+/** The first 400,000 characters of a text, lower-cased (the copy is reused for the same text). */
+function lowerWindow(text: string): string {
   const window = text.length > 400_000 ? text.slice(0, 400_000) : text;
   if (lowered.text !== window) lowered = { text: window, lower: window.toLowerCase() };
-  return lowered.lower.indexOf(needle.toLowerCase());
+  return lowered.lower;
+}
+
+/**
+ * False when a text certainly lacks a phrase in any letter case (its lower-cased copy doesn't hold it): a plain search
+ * that rules most texts out before a case-insensitive regex looks for the phrase.
+ */
+export function mayHold(text: string, lowerPhrase: string): boolean {
+  return text.length > 400_000 || lowerWindow(text).includes(lowerPhrase);
+}
+
+/** Case-insensitive `indexOf` within the first 400,000 characters. */
+function indexOfInsensitive(text: string, needle: string): number {
+  return lowerWindow(text).indexOf(needle.toLowerCase());
 }
 
 /** The current Outlook/OWA format: "Your message to … couldn't be delivered" … "Reported error:". */
@@ -270,7 +398,7 @@ export function scanExchangeCurrent(text: string): BodyRecord[] {
   const recipientText = labelValue(text, 'Recipient Address:', 500);
   const yourMessage = /Your message to\s+(\S{1,200}?@\S{1,200}?)\s+couldn.t be delivered/i.exec(text);
   const recipients = new Set<string>();
-  if (recipientText) for (const match of recipientText.matchAll(ADDRESS_G)) recipients.add(cleanAddress(match[0]));
+  if (recipientText) for (const match of addressesIn(recipientText)) recipients.add(cleanAddress(match[0]));
   if (recipients.size === 0 && yourMessage) {
     const address = firstAddress(yourMessage[1]);
     if (address) recipients.add(address);
@@ -299,7 +427,7 @@ export function scanExchangeClassic(text: string): BodyRecord[] {
   let previousEnd = 0;
   for (const match of section.matchAll(CLASSIC_REPLY)) {
     const before = section.slice(previousEnd, match.index);
-    const addresses = [...before.matchAll(ADDRESS_G)].map((found) => cleanAddress(found[0]));
+    const addresses = addressesIn(before).map((found) => cleanAddress(found[0]));
     const recipient = addresses.length > 0 ? addresses[addresses.length - 1] : null;
     const said = match[1] ?? match[2] ?? match[3] ?? '';
     // A host named between the address and the reply ("contoso.com" or "mx.contoso.com") is the one that refused.
@@ -325,7 +453,7 @@ export function scanExchangeClassic(text: string): BodyRecord[] {
   }
   if (records.length === 0) {
     // Exchange sometimes names the recipients without a server reply; the explanation above is all there is.
-    const addresses = [...section.matchAll(ADDRESS_G)].map((found) => cleanAddress(found[0]));
+    const addresses = addressesIn(section).map((found) => cleanAddress(found[0]));
     const recipient = addresses[0] ?? null;
     if (recipient) records.push(record(recipient, section.replace(/Diagnostic information for administrators:?/i, '').replace(/(?:Generating|Receiving) server:\s*\S{1,253}/i, '')));
   }
@@ -333,6 +461,7 @@ export function scanExchangeClassic(text: string): BodyRecord[] {
 }
 
 export function exchangeReportingHost(text: string): string | null {
+  if (!mayHold(text, 'generating server') && !mayHold(text, 'receiving server') && !mayHold(text, 'dsn generated by')) return null;
   const match = /(?:Generating server|Receiving server|DSN generated by):\s*([A-Za-z0-9.-]{1,253}[A-Za-z0-9])/i.exec(text);
   return match ? match[1].toLowerCase() : null;
 }
@@ -380,7 +509,7 @@ function anchorOf(line: string, index: number, exclude: ReadonlySet<string>): An
     const recipient = cleanAddress(generated[1]);
     return exclude.has(recipient) ? null : anchor(recipient, '');
   }
-  const address = ADDRESS.exec(line);
+  const address = addressIn(line);
   if (!address) return null;
   const recipient = cleanAddress(address[0]);
   if (exclude.has(recipient)) return null;
@@ -390,8 +519,7 @@ function anchorOf(line: string, index: number, exclude: ReadonlySet<string>): An
   // "Unknown user: bob@contoso.com": a label, then the address ends the line.
   if (TRAILING_ADDRESS.test(line)) return anchor(recipient, line);
   // An address alone on its line (with <>, mailto:, a display copy, "on <date>" or a trailing colon) names a recipient.
-  const residue = line
-    .replace(ADDRESS_G, '')
+  const residue = withoutAddresses(line)
     .replace(/mailto:|rfc822;?|RCPT TO:?|Recipient:?|Original-Recipient:?|Final-Recipient:?|[<>()[\]"':;,\s*-]/gi, '');
   const dated = DATE_TAIL.exec(line);
   if (residue.length <= 3 || (dated && dated.index > address.index)) return anchor(recipient, '');
@@ -405,64 +533,117 @@ function anchorOf(line: string, index: number, exclude: ReadonlySet<string>): An
 
 /** Recipient blocks: an anchor line naming a recipient, then the lines up to the next anchor. */
 export function scanRecipientBlocks(area: string, exclude: ReadonlySet<string>): BodyRecord[] {
-  const lines = area.split('\n', MAX_LINES);
+  const lines = new Lines(area);
   const anchors: Anchor[] = [];
   let folding = false;
   for (let i = 0; i < lines.length; i++) {
     // Postfix folds a long reply onto indented lines ("    <news@fabrikam.com> sender rejected …"): an address there
     // belongs to the reply (often the sender's), it names no new recipient.
-    if (folding && /^\s/.test(lines[i]) && lines[i].trim().length > 0) continue;
+    if (folding) {
+      const line = lines.line(i);
+      if (/^\s/.test(line) && line.trim().length > 0) continue;
+    }
     folding = false;
-    const anchor = anchorOf(lines[i], i, exclude);
+    // Only a line with an address can name a recipient: the others are never cut out of the text.
+    if (!lines.holdsAt(i)) continue;
+    const line = lines.line(i);
+    const anchor = anchorOf(line, i, exclude);
     const previous = anchors[anchors.length - 1];
     // Postfix folds "<bob@…>: host … said: 550 5.1.1\n    <bob@…>... User unknown": the same address again
     // right below continues the block, it doesn't start a new one.
-    if (anchor && previous && previous.recipient === anchor.recipient && i - previous.line <= 3 && /^\s/.test(lines[i])) continue;
+    if (anchor && previous && previous.recipient === anchor.recipient && i - previous.line <= 3 && /^\s/.test(line)) continue;
     if (anchor) anchors.push(anchor);
     folding = anchor?.kind === 'folded';
     if (anchors.length > 500) break;
   }
-  const byRecipient = new Map<string, string[]>();
+  const byRecipient = new Map<string, Block[]>();
+  const add = (recipient: string, block: Block) => {
+    const blocks = byRecipient.get(recipient);
+    if (blocks) blocks.push(block);
+    else byRecipient.set(recipient, [block]);
+  };
   for (let a = 0; a < anchors.length; a++) {
     const anchor = anchors[a];
     const end = Math.min(a + 1 < anchors.length ? anchors[a + 1].line : lines.length, anchor.line + 1 + MAX_BLOCK_LINES);
     if (anchor.kind === 'summary') {
       // The transcript since the previous recipient ("While talking to …", ">>> RCPT", "<<< 550 …") explains this one.
       const start = Math.max(a > 0 ? anchors[a - 1].line + 1 : 0, anchor.line - MAX_BLOCK_LINES);
-      const texts = byRecipient.get(anchor.recipient) ?? [];
-      texts.push(lines.slice(start, anchor.line + 1).join('\n'));
-      byRecipient.set(anchor.recipient, texts);
+      add(anchor.recipient, { text: lines.join(start, anchor.line + 1) });
       continue;
     }
-    let block = [anchor.inline, ...lines.slice(anchor.line + 1, end)].join('\n');
+    const block: Block = { text: anchor.line + 1 < end ? anchor.inline + '\n' + lines.join(anchor.line + 1, end) : anchor.inline };
     // Some MTAs (Lotus Notes, MailMarshal) write the reason first and the address after it.
     const from = a > 0 ? anchors[a - 1].line + 1 : 0;
-    const before = lines.slice(Math.max(from, anchor.line - 6), anchor.line).join('\n');
-    if (block.trim().length === 0 || informative(before) >= informative(block) + 1) block = before;
-    const texts = byRecipient.get(anchor.recipient) ?? [];
-    texts.push(block);
-    byRecipient.set(anchor.recipient, texts);
+    const before: Block = { text: lines.join(Math.max(from, anchor.line - 6), anchor.line) };
+    // (An empty `before` scores 0, never a point above the block.)
+    const reasonFirst = block.text.trim().length === 0 || (before.text.length > 0 && scoreOf(before) >= scoreOf(block) + 1);
+    add(anchor.recipient, reasonFirst ? before : block);
   }
   const records: BodyRecord[] = [];
   for (const [recipient, blocks] of byRecipient) {
     // The same address often appears twice (a summary list, then the details): keep the most informative block.
     const best = mostInformative(blocks);
-    records.push(lazyRecord(recipient, best, blocks.filter((block) => block !== best)));
+    records.push(new BlockRecord(recipient, best.text, blocks.filter((block) => block.text !== best.text).map((block) => block.text)));
   }
   return records;
 }
 
-/** The block with the highest `informative` score, the first one on a tie. */
-function mostInformative(blocks: readonly string[]): string {
-  let best = blocks[0];
-  let bestScore = informative(best);
-  for (let i = 1; i < blocks.length; i++) {
-    const score = informative(blocks[i]);
-    if (score > bestScore) {
-      best = blocks[i];
-      bestScore = score;
+/**
+ * The first MAX_LINES lines of a text (as `split('\n', MAX_LINES)` cuts them), kept as offsets: a run of lines is
+ * sliced from the text whole rather than joined again, and only the lines that are read become strings.
+ */
+class Lines {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  /** Where the next "@" at or after the line last asked about is (-1: none), so each line's check costs no new search. */
+  private nextAt = -2;
+
+  constructor(private readonly text: string) {
+    for (let start = 0; this.starts.length < MAX_LINES; ) {
+      const newline = text.indexOf('\n', start);
+      this.starts.push(start);
+      this.ends.push(newline < 0 ? text.length : newline);
+      if (newline < 0) break;
+      start = newline + 1;
     }
   }
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  line(index: number): string {
+    return this.text.slice(this.starts[index], this.ends[index]);
+  }
+
+  /** `lines.slice(from, to).join('\n')`. */
+  join(from: number, to: number): string {
+    return from < to ? this.text.slice(this.starts[from], this.ends[to - 1]) : '';
+  }
+
+  /** Whether the line holds an "@" (asked of the lines in order). */
+  holdsAt(index: number): boolean {
+    const start = this.starts[index];
+    if (this.nextAt !== -1 && this.nextAt < start) this.nextAt = this.text.indexOf('@', start);
+    return this.nextAt >= 0 && this.nextAt < this.ends[index];
+  }
+}
+
+/** A recipient's block of text, and its `informative` score once worked out (a block is compared at most twice). */
+interface Block {
+  readonly text: string;
+  score?: number;
+}
+
+function scoreOf(block: Block): number {
+  block.score ??= informative(block.text);
+  return block.score;
+}
+
+/** The block with the highest `informative` score, the first one on a tie. */
+function mostInformative(blocks: readonly Block[]): Block {
+  let best = blocks[0];
+  for (let i = 1; i < blocks.length; i++) if (scoreOf(blocks[i]) > scoreOf(best)) best = blocks[i];
   return best;
 }
 
@@ -478,7 +659,7 @@ export function scanTranscript(text: string): { command: SmtpCommand; replies: s
   const at = text.indexOf('>>> ');
   if (at < 0) {
     // A local mailer's transcript has no ">>>" lines, only its final reply ("554 5.3.0 unknown mailer error 255").
-    const section = /transcript of session follows/i.exec(text);
+    const section = mayHold(text, 'transcript of session follows') ? /transcript of session follows/i.exec(text) : null;
     if (!section) return null;
     const replies = text.slice(section.index, section.index + 3000).split('\n').filter((line) => /^\s*[45]\d\d[ -]/.test(line));
     return replies.length > 0 ? { command: null, replies: replies.join(' ') } : null;
@@ -512,6 +693,8 @@ export function scanTranscript(text: string): { command: SmtpCommand; replies: s
  * TO:<…>" and " Out: 451 4.3.0 …" lines): the client's recipients and the server's first refusal.
  */
 export function scanServerTranscript(text: string): BodyRecord[] {
+  // Most bounces hold no " In:" line.
+  if (!mayHold(text, 'in:')) return [];
   const at = text.search(/^\s{0,4}In:\s{1,8}(?:EHLO|HELO|MAIL|RCPT|DATA)\b/im);
   if (at < 0) return [];
   const lines = text.slice(at, at + 20_000).split('\n', 400);

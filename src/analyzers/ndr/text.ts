@@ -28,15 +28,36 @@ export function htmlToText(html: string): string {
 export function normalizeWhitespace(text: string): string {
   // Each replacement only where its characters occur: most texts hold no CR and no special spaces.
   const lines = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-  const spaced = SPECIAL_SPACES.test(lines) ? lines.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b\u200c\u200d\ufeff]/g, '') : lines;
-  return spaced.replace(/[ \t]+\n/g, '\n');
+  const spaced = SPECIAL_SPACES.some((space) => lines.includes(space)) ? lines.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b\u200c\u200d\ufeff]/g, '') : lines;
+  return hasTrailingBlanks(spaced) ? spaced.replace(/[ \t]+\n/g, '\n') : spaced;
 }
 
-const SPECIAL_SPACES = /[\u00a0\u2007\u202f\u200b\u200c\u200d\ufeff]/;
+/** Whether a line ends in a space or tab before its line break; looked for from the line breaks, far fewer than the spaces. */
+function hasTrailingBlanks(text: string): boolean {
+  for (let end = text.indexOf('\n', 1); end > 0; end = text.indexOf('\n', end + 1)) {
+    const before = text.charCodeAt(end - 1);
+    if (before === 0x20 || before === 0x09) return true;
+  }
+  return false;
+}
+
+/** Searched for one by one: a search for a character beyond Latin-1 in a Latin-1 string (the usual text) ends at once. */
+const SPECIAL_SPACES = ['\u00a0', '\u2007', '\u202f', '\u200b', '\u200c', '\u200d', '\ufeff'];
 
 /** Collapses runs of whitespace to one space: the form in which diagnostics are shown and matched. */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return collapseSpaces(text).trim();
+}
+
+/** Whitespace that is not a single space already: a run of two or more, or one tab, line break, no-break space … */
+const ODD_SPACE = /\s{2,}|[^\S ]/g;
+
+/**
+ * `text.replace(/\s+/g, ' ')`: each run of whitespace as one space. Only the runs that change are matched, so the
+ * single spaces between words (nearly all of them) stay in place instead of being replaced one by one.
+ */
+export function collapseSpaces(text: string): string {
+  return text.replace(ODD_SPACE, ' ');
 }
 
 /** `oneLine(text).length`, counted only up to `cap` and without building the string: a score needs no more. */
@@ -57,6 +78,8 @@ export function oneLineLength(text: string, cap: number): number {
 
 /** The characters of the regex class `\s` (and of `String.prototype.trim`). */
 function isSpace(code: number): boolean {
+  // Printable ASCII first: nearly every character is one, and none of them is a space.
+  if (code > 0x20 && code < 0x7f) return false;
   return (
     code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
     code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
