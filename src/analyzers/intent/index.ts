@@ -71,13 +71,13 @@ export function read(text: string, context: ParseContext): Reading {
   const words = wordsOf(tokens);
   const signals = readSignals(words);
 
-  const emails = tokens.flatMap((token, i) => (token.kind === 'email' && !isMessageId(tokens, words, i) ? [token.address] : []));
+  const emails = valuesOf(tokens, (token, i) => (token.kind === 'email' && !isMessageId(tokens, words, i) ? token.address : undefined));
   const messageId = findMessageId(tokens, words);
-  const namedDomains = unique(tokens.flatMap((token) => (token.kind === 'domain' ? [token.domain] : [])));
-  const ips = unique(tokens.flatMap((token) => (token.kind === 'ip' ? [token.ip] : [])));
+  const namedDomains = unique(valuesOf(tokens, (token) => (token.kind === 'domain' ? token.domain : undefined)));
+  const ips = unique(valuesOf(tokens, (token) => (token.kind === 'ip' ? token.ip : undefined)));
   const quarantineId = findQuarantineId(question);
-  let codes = unique(tokens.flatMap((token) => (token.kind === 'code' ? [token.code] : [])));
-  const replyCodes = unique(tokens.flatMap((token) => (token.kind === 'number' && /^[245]\d\d$/.test(token.word) ? [token.word] : [])));
+  let codes = unique(valuesOf(tokens, codeOf));
+  const replyCodes = unique(valuesOf(tokens, (token) => (token.kind === 'number' && /^[245]\d\d$/.test(token.word) ? token.word : undefined)));
 
   const { intent, explicit } = mentionOnly ? { intent: 'help' as const, explicit: true } : classify(paste, signals, {
     emails, messageId, namedDomains, ips, codes, replyCodes, quarantineId, contentWords: signals.contentWords, empty: question.trim().length === 0,
@@ -91,7 +91,7 @@ export function read(text: string, context: ParseContext): Reading {
     const blockTokens = tokenize(blockText, 4000);
     const blockWords = wordsOf(blockTokens);
     roles = assignRoles(blockTokens, blockWords, 'recipient', blockText);
-    if (paste.kind === 'ndr') codes = unique([...codes, ...blockTokens.flatMap((token) => (token.kind === 'code' ? [token.code] : []))]).slice(0, 10);
+    if (paste.kind === 'ndr') codes = unique([...codes, ...valuesOf(blockTokens, codeOf)]).slice(0, 10);
   } else {
     roles = assignRoles(tokens, words, defaultRole, question);
   }
@@ -100,7 +100,8 @@ export function read(text: string, context: ParseContext): Reading {
 
   const asksAboutDomains = intent === 'domain' || intent === 'smtp_test';
   const domains = asksAboutDomains && namedDomains.length === 0 ? unique(emails.map((address) => address.slice(address.lastIndexOf('@') + 1))) : namedDomains;
-  const window = paste ? null : parseWindow(timeText(question, tokens), context.now, context.timeZone);
+  const timeWords = paste ? null : timeText(question, tokens);
+  const window = timeWords === null ? null : parseWindow(timeWords, context.now, context.timeZone);
 
   const symptom = intent === 'trace' ? signals.symptom ?? symptomOfCodes(codes) : null;
   const request: ParsedRequest = {
@@ -119,9 +120,21 @@ export function read(text: string, context: ParseContext): Reading {
     direction: directionOf(intent, symptom, signals, roles),
     replyCodes: codes.length === 0 ? replyCodes : [],
   };
-  const shiftDays = window || paste ? null : relativeShift(timeText(question, tokens));
+  const shiftDays = window || timeWords === null ? null : relativeShift(timeWords);
   return { request, explicit, signals, roles, namedDomains, windowNamed: window !== null, shiftDays };
 }
+
+/** What `pick` finds in each token, in order (a loop: flatMap would allocate an array per token). */
+function valuesOf<T>(tokens: readonly Token[], pick: (token: Token, i: number) => T | undefined): T[] {
+  const values: T[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const value = pick(tokens[i], i);
+    if (value !== undefined) values.push(value);
+  }
+  return values;
+}
+
+const codeOf = (token: Token) => (token.kind === 'code' ? token.code : undefined);
 
 interface Entities {
   readonly emails: readonly string[];
@@ -250,7 +263,7 @@ function addressLines(paste: Paste): string {
   let size = 0;
   for (let i = 0; i < lines.length && size < 8000; i += 1) {
     const line = lines[i];
-    const keep = ADDRESS_LINE.test(line) || (paste.kind === 'ndr' && (i < 40 || /status:|diagnostic|remote server|returned|said:|response/i.test(line)));
+    const keep = (paste.kind === 'ndr' && i < 40) || ADDRESS_LINE.test(line) || (paste.kind === 'ndr' && /status:|diagnostic|remote server|returned|said:|response/i.test(line));
     if (keep) {
       picked.push(line.length > 600 ? line.slice(0, 600) : line);
       size += line.length;

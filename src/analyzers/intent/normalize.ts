@@ -14,9 +14,13 @@ const BLOCK_TAGS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'table', '
 const INLINE_TAGS = new Set(['span', 'a', 'b', 'i', 'u', 's', 'em', 'strong', 'font', 'code', 'sup', 'sub', 'strike', 'img', 'td', 'th', 'at', 'small', 'big', 'mark', 'del', 'ins', 'emoji', 'systemspan', 'attachment']);
 
 // One tag: bounded attribute text and no nested "<", so a scan from each "<" stops at the next "<" or ">" (linear).
-const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]{0,15})((?:\s[^<>]{0,2000})?)\/?>/g;
+// Sticky: it is tried only where a "<" is (see replaceTags).
+const TAG = /<\/?([a-zA-Z][a-zA-Z0-9]{0,15})((?:\s[^<>]{0,2000})?)\/?>/y;
 const MENTION = /<at\b[^<>]{0,200}>[^<>]{0,200}<\/at>/gi;
 const LEADING_MENTION = /^\s*(?:<at\b[^<>]{0,200}>[^<>]{0,200}<\/at>\s*)+/i;
+
+/** Every arrow the replacement below reads ("->", "-->", "=>", "→", "⇒") contains one of these. */
+const ARROWS = ['->', '=>', '→', '⇒'];
 
 export function toPlainText(input: string): string {
   let text = input.length > MAX_PARSE_CHARS ? input.slice(0, MAX_PARSE_CHARS) : input;
@@ -25,23 +29,61 @@ export function toPlainText(input: string): string {
     text = text.replace(LEADING_MENTION, ' ');
     // Other mentions name people: keep the name, drop the markup.
     text = text.replace(MENTION, (whole) => ' ' + whole.replace(/<[^<>]{0,220}>/g, '') + ' ');
-    text = text.replace(TAG, (whole, _close: string, name: string, attrs: string) => {
-      const tag = name.toLowerCase();
-      if (BLOCK_TAGS.has(tag)) return '\n';
-      if (!INLINE_TAGS.has(tag)) return whole;
-      // A mailto link whose visible text is a name still carries the address.
-      if (tag === 'a' && attrs) {
-        const mailto = /href\s*=\s*["']?mailto:([^"'\s>?]{1,320})/i.exec(attrs);
-        if (mailto) return ` ${decodeURIComponentSafe(mailto[1])} `;
-      }
-      return tag === 'td' || tag === 'th' ? ' ' : '';
-    });
+    text = replaceTags(text);
   }
-  if (text.includes('&')) text = decode(text);
-  // Arrows mean "to": "eve@contoso.com -> lars@fabrikam.com".
-  // The lookbehind starts a match only at the first blank of a run: without it a long run of spaces is O(n²).
-  text = text.replace(/(?<![ \t])[ \t]+(?:-{1,2}>|=>|→|⇒)[ \t]+/g, ' to ');
-  return text.replace(/\u00a0|\u200b|\u200c|\u200d|\ufeff/g, (ch) => (ch === '\u00a0' ? ' ' : '')).replace(/\r\n?/g, '\n');
+  if (text.includes('&')) text = decodeEntities(text);
+  // Arrows mean "to": "eve@contoso.com -> lars@fabrikam.com". Most text has none, and looking for one is cheaper than
+  // the replacement's scan of every blank. The lookbehind starts a match only at the first blank of a run: without it
+  // a long run of spaces is O(n²).
+  if (ARROWS.some((arrow) => text.includes(arrow))) text = text.replace(/(?<![ \t])[ \t]+(?:-{1,2}>|=>|→|⇒)[ \t]+/g, ' to ');
+  // Character classes, not an alternation: the engine then skips ahead to a candidate instead of trying each one everywhere.
+  text = text.replace(/\u00a0/g, ' ').replace(/[\u200b-\u200d\ufeff]/g, '');
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/** Known tags to what they mean in plain text, unknown ones kept; one pass over the "<" positions. */
+function replaceTags(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let open = text.indexOf('<'); open >= 0; open = text.indexOf('<', open + 1)) {
+    TAG.lastIndex = open;
+    const tag = TAG.exec(text);
+    if (!tag) continue;
+    out += text.slice(copied, open) + plainTextOfTag(tag[0], tag[1], tag[2]);
+    copied = TAG.lastIndex;
+    open = copied - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** The entities Teams itself writes. Text with only these is decoded by lookup; any other goes to the full HTML table. */
+const TEAMS_ENTITIES: readonly (readonly [string, string])[] = [
+  ['&nbsp;', '\u00a0'], ['&amp;', '&'], ['&lt;', '<'], ['&gt;', '>'], ['&quot;', '"'], ['&#39;', "'"],
+];
+
+function decodeEntities(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', copied)) {
+    const entity = TEAMS_ENTITIES.find(([name]) => text.startsWith(name, amp));
+    // One decoder for the whole text: decoding twice would turn "&amp;lt;" into "<".
+    if (!entity) return decode(text);
+    out += text.slice(copied, amp) + entity[1];
+    copied = amp + entity[0].length;
+  }
+  return out + text.slice(copied);
+}
+
+function plainTextOfTag(whole: string, name: string, attrs: string): string {
+  const tag = name.toLowerCase();
+  if (BLOCK_TAGS.has(tag)) return '\n';
+  if (!INLINE_TAGS.has(tag)) return whole;
+  // A mailto link whose visible text is a name still carries the address.
+  if (tag === 'a' && attrs) {
+    const mailto = /href\s*=\s*["']?mailto:([^"'\s>?]{1,320})/i.exec(attrs);
+    if (mailto) return ` ${decodeURIComponentSafe(mailto[1])} `;
+  }
+  return tag === 'td' || tag === 'th' ? ' ' : '';
 }
 
 function decodeURIComponentSafe(value: string): string {

@@ -26,6 +26,11 @@ const NDR_MARKERS: readonly string[] = [
   'the following addresses had permanent fatal errors', 'permanent error', 'undelivered mail returned to sender',
   'non-delivery report', 'message could not be delivered', 'message wasn\'t delivered',
 ];
+/**
+ * All markers in one alternation: the text is scanned once instead of once per marker (40 scans of a 28 KB paste).
+ * Markers contain no newline and are plain text, so escaping them is all it takes.
+ */
+const NDR_MARKER_SEARCH = new RegExp(NDR_MARKERS.map((marker) => marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 /** Markers that open the NDR block: where the question ends. */
 const NDR_OPENERS: readonly string[] = [
   'delivery has failed', 'your message to', "couldn't be delivered", 'undeliverable', 'delivery status notification',
@@ -49,11 +54,23 @@ const MAX_LINES = 4000;
 
 export function detectPaste(text: string): Paste | null {
   if (text.length < 60 || !/[\n:]/.test(text)) return null;
-  const lower = text.toLowerCase();
-  let markers = 0;
-  for (const marker of NDR_MARKERS) if (lower.includes(marker)) markers += 1;
-
+  const markers = countMarkers(text.toLowerCase(), 2);
   const lines = text.split('\n', MAX_LINES);
+
+  const isNdr = markers >= 2 || (markers >= 1 && text.length >= 150 && nonEmptyLines(lines) >= 3);
+  if (isNdr) {
+    const start = blockStart(lines, (line) => NDR_OPENERS.some((opener) => line.includes(opener)) || HEADER_LINE.test(line));
+    return split('ndr', text, lines, start);
+  }
+  // Header fields are counted only for what is not an NDR (an NDR quotes headers too, and wins).
+  const { headerLines, transport, firstHeader } = headerFields(lines);
+  if (headerLines >= 3 && transport >= 1) return split('headers', text, lines, firstHeader);
+  if (headerLines >= 2 && transport >= 2) return split('headers', text, lines, firstHeader);
+  return null;
+}
+
+/** Lines that are known header fields, how many of them only a header block has, and where the first one is. */
+function headerFields(lines: readonly string[]): { headerLines: number; transport: number; firstHeader: number } {
   let transport = 0;
   let headerLines = 0;
   let firstHeader = -1;
@@ -68,16 +85,28 @@ export function detectPaste(text: string): Paste | null {
       if (firstHeader < 0) firstHeader = i;
     }
   }
-  const nonEmptyLines = lines.filter((line) => line.trim().length > 0).length;
+  return { headerLines, transport, firstHeader };
+}
 
-  const isNdr = markers >= 2 || (markers >= 1 && nonEmptyLines >= 3 && text.length >= 150);
-  if (isNdr) {
-    const start = blockStart(lines, (line) => NDR_OPENERS.some((opener) => line.includes(opener)) || HEADER_LINE.test(line));
-    return split('ndr', text, lines, start);
+/** How many different markers `lower` contains, counting no further than `enough` (all a decision needs). */
+function countMarkers(lower: string, enough: number): number {
+  const found = new Set<string>();
+  NDR_MARKER_SEARCH.lastIndex = 0;
+  for (let match = NDR_MARKER_SEARCH.exec(lower); match !== null; match = NDR_MARKER_SEARCH.exec(lower)) {
+    // Every marker that starts here, not only the one the alternation took; the next search starts one character on,
+    // so a marker inside another ("wasn't delivered" in "message wasn't delivered") is found too.
+    for (const marker of NDR_MARKERS) if (lower.startsWith(marker, match.index)) found.add(marker);
+    if (found.size >= enough) return found.size;
+    NDR_MARKER_SEARCH.lastIndex = match.index + 1;
   }
-  if (headerLines >= 3 && transport >= 1) return split('headers', text, lines, firstHeader);
-  if (headerLines >= 2 && transport >= 2) return split('headers', text, lines, firstHeader);
-  return null;
+  return found.size;
+}
+
+function nonEmptyLines(lines: readonly string[]): number {
+  let count = 0;
+  // \S is exactly what trim() keeps (white space and line terminators are the same set), without a trimmed copy.
+  for (const line of lines) if (/\S/.test(line)) count += 1;
+  return count;
 }
 
 function blockStart(lines: readonly string[], opens: (lowerLine: string) => boolean): number {

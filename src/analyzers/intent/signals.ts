@@ -37,8 +37,8 @@ export interface Signals {
 
 /** A phrase table prepared for matching: single words in a set, longer phrases as word arrays. */
 class PhraseTable {
-  private readonly singles: Set<string>;
-  private readonly multi: string[][];
+  readonly singles: ReadonlySet<string>;
+  readonly multi: readonly (readonly string[])[];
   constructor(phrases: readonly string[]) {
     this.singles = new Set(phrases.filter((phrase) => !phrase.includes(' ')));
     this.multi = phrases.filter((phrase) => phrase.includes(' ')).map((phrase) => phrase.split(' '));
@@ -47,12 +47,34 @@ class PhraseTable {
     for (const phrase of this.multi) if (phraseAt(words, at, phrase)) return phrase.length;
     return this.singles.has(words[at]) ? 1 : 0;
   }
-  in(words: readonly string[], positions: ReadonlyMap<string, readonly number[]>): boolean {
-    for (const single of this.singles) if (positions.has(single)) return true;
-    for (const phrase of this.multi) {
-      for (const at of positions.get(phrase[0]) ?? []) if (phraseAt(words, at, phrase)) return true;
+}
+
+/**
+ * Every phrase of every table under its first word. The tables a question hits are then found from the question's
+ * side, one lookup per distinct word, instead of each table trying all of its phrases against the question.
+ */
+class PhraseIndex {
+  private readonly byFirstWord = new Map<string, { table: PhraseTable; phrase: readonly string[] }[]>();
+  constructor(tables: readonly PhraseTable[]) {
+    for (const table of tables) {
+      for (const single of table.singles) this.add(table, [single]);
+      for (const phrase of table.multi) this.add(table, phrase);
     }
-    return false;
+  }
+  private add(table: PhraseTable, phrase: readonly string[]): void {
+    const entries = this.byFirstWord.get(phrase[0]);
+    if (entries) entries.push({ table, phrase });
+    else this.byFirstWord.set(phrase[0], [{ table, phrase }]);
+  }
+  /** `positions`: where each word occurs. A phrase counts where it starts at one of them. */
+  tablesHit(words: readonly string[], positions: ReadonlyMap<string, readonly number[]>): Set<PhraseTable> {
+    const hit = new Set<PhraseTable>();
+    for (const [word, at] of positions) {
+      for (const { table, phrase } of this.byFirstWord.get(word) ?? []) {
+        if (!hit.has(table) && (phrase.length === 1 || at.some((i) => phraseAt(words, i, phrase)))) hit.add(table);
+      }
+    }
+    return hit;
   }
 }
 
@@ -83,6 +105,8 @@ const TABLES = {
   outbound: table(['outbound', 'outgoing', 'i sent', 'we sent', 'my email', 'my mail', 'my mails', 'my emails', 'my message', 'my messages', 'our emails to', 'our mail to']),
 };
 
+const INDEX = new PhraseIndex(Object.values(TABLES).flatMap((entry) => (entry instanceof PhraseTable ? [entry] : entry.map(([, phrases]) => phrases))));
+
 const CHECK_FIRST_WORDS = new Map(CHECK_WORDS.map(([check, phrases]) => [check, [...new Set(phrases.map((phrase) => phrase.split(' ')[0]))]] as const));
 
 const NOT_CONTENT = new Set([
@@ -100,7 +124,8 @@ export function readSignals(words: readonly string[]): Signals {
       if (list.length < 64) list.push(i);
     } else positions.set(words[i], [i]);
   }
-  const has = (phrases: PhraseTable) => phrases.in(words, positions);
+  const hit = INDEX.tablesHit(words, positions);
+  const has = (phrases: PhraseTable) => hit.has(phrases);
   let symptom: Symptom | null = null;
   for (const [candidate, phrases] of TABLES.symptoms) {
     if (has(phrases)) {

@@ -46,10 +46,31 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+// What the formatter above prints: "11/20/2026, 10:00:00". Reading that string is several times cheaper than
+// formatToParts (no part objects), and a time phrase costs up to a dozen of these; any other shape is read from the parts.
+const PRINTED_WALL_CLOCK = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{1,2}):(\d{2}):(\d{2})$/;
+
 /** Wall-clock fields of an instant in a zone. */
-function wallClock(timeZone: string, utcMs: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+function wallClock(timeZone: string, utcMs: number): WallClock {
+  const formatter = formatterFor(timeZone);
+  const printed = PRINTED_WALL_CLOCK.exec(formatter.format(utcMs));
+  if (!printed) return wallClockFromParts(formatter, utcMs);
+  const [, month, day, year, hour, minute, second] = printed.map(Number);
+  return { year, month: month - 1, day, hour: hour % 24, minute, second };
+}
+
+function wallClockFromParts(formatter: Intl.DateTimeFormat, utcMs: number): WallClock {
   const fields: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(utcMs))) {
+  for (const part of formatter.formatToParts(new Date(utcMs))) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
   }
   return { year: fields.year, month: fields.month - 1, day: fields.day, hour: fields.hour % 24, minute: fields.minute, second: fields.second };

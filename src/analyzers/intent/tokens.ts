@@ -17,8 +17,19 @@ export type Token =
 
 /** Longer runs are not words or addresses (base64, DKIM signatures): they are skipped, not analysed. */
 const MAX_TOKEN_CHARS = 320;
-// Runs of anything but whitespace and the delimiters people put around addresses; each run is matched once (linear).
-const RUN = /[^\s<>()[\]{}"«»“”!?|,;*]+/gu;
+// Tokens are runs of anything but white space and the delimiters people put around addresses. The scan looks each
+// character up in a table filled from this class as characters are first seen: a regular expression's exec per token
+// cost more than classifying the token.
+const DELIMITER = /[\s<>()[\]{}"«»“”!?|,;*]/;
+/** Per UTF-16 code unit: 0 not seen yet, 1 a delimiter, 2 part of a token. */
+const CHARACTER_KIND = new Uint8Array(0x10000);
+
+function isDelimiter(code: number): boolean {
+  let kind = CHARACTER_KIND[code];
+  if (kind === 0) kind = CHARACTER_KIND[code] = DELIMITER.test(String.fromCharCode(code)) ? 1 : 2;
+  return kind === 1;
+}
+
 const EMAIL = /^[\p{L}\p{N}._%+'’=$&#~^-]{1,64}@([\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8})$/u;
 const HOST = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}))*\.(?:[\p{L}]{2,63}|xn--[a-z0-9-]{1,59})$/u;
 const CODE = /^#?([245])\.(\d{1,3})\.(\d{1,3})$/;
@@ -30,25 +41,37 @@ const KEY_WORDS = new Set(['to', 'from', 'cc', 'bcc', 'mailto', 'sender', 'recip
 
 export function tokenize(text: string, maxTokens = 20000): Token[] {
   const tokens: Token[] = [];
-  RUN.lastIndex = 0;
-  for (let match = RUN.exec(text); match !== null && tokens.length < maxTokens; match = RUN.exec(text)) {
-    const raw = match[0];
-    if (raw.length > MAX_TOKEN_CHARS) continue;
-    classify(raw, match.index, text, tokens);
+  let at = 0;
+  while (tokens.length < maxTokens) {
+    while (at < text.length && isDelimiter(text.charCodeAt(at))) at += 1;
+    if (at === text.length) break;
+    const start = at;
+    let lettersOnly = true;
+    while (at < text.length && !isDelimiter(text.charCodeAt(at))) {
+      if (!isAsciiLetter(text.charCodeAt(at))) lettersOnly = false;
+      at += 1;
+    }
+    if (at - start <= MAX_TOKEN_CHARS) classify(text.slice(start, at), start, text, tokens, lettersOnly);
   }
   return tokens;
 }
 
-const PLAIN_WORD = /^[a-z]{1,30}$/;
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
 
-function classify(raw: string, start: number, text: string, out: Token[]): void {
-  // Most tokens are plain lower-case words: no entity can hide in them.
-  if (PLAIN_WORD.test(raw)) {
-    out.push({ kind: 'word', word: correctWord(raw), raw, start });
+function startsWithDigitOrHash(value: string): boolean {
+  const first = value.charCodeAt(0);
+  return first === 35 || (first >= 48 && first <= 57);
+}
+
+function classify(raw: string, start: number, text: string, out: Token[], lettersOnly: boolean): void {
+  // Most tokens are plain words ("bounced", "Your", "NDR"): no entity and no punctuation can hide in them.
+  if (lettersOnly) {
+    out.push({ kind: 'word', word: correctWord(raw.toLowerCase()), raw, start });
     return;
   }
-  // Trailing sentence punctuation and quotes are not part of an address or a word.
-  let value = raw.replace(/^['‘’`.:]+/, '').replace(/(?:'s|’s)$/i, '').replace(/['‘’`.:]+$/, '');
+  let value = withoutEdgePunctuation(raw);
   if (value.length === 0) return;
   if (value.includes('@')) {
     const keyed = KEYED.exec(value);
@@ -70,12 +93,14 @@ function classify(raw: string, start: number, text: string, out: Token[]): void 
     out.push({ kind: 'word', word: value.toLowerCase(), raw: value, start });
     return;
   }
-  const code = CODE.exec(value);
+  // Codes ("5.7.1", "#5.7.1"), IPv4 addresses and numbers start with a digit or "#": other tokens skip those patterns.
+  const numeric = startsWithDigitOrHash(value);
+  const code = numeric ? CODE.exec(value) : null;
   if (code) {
     out.push({ kind: 'code', code: `${code[1]}.${Number(code[2])}.${Number(code[3])}`, raw: value, start });
     return;
   }
-  if (IPV4.test(value)) {
+  if (numeric && IPV4.test(value)) {
     if (value.split('.').every((octet) => Number(octet) <= 255)) {
       out.push({ kind: 'ip', ip: value, raw: value, start });
       return;
@@ -93,11 +118,20 @@ function classify(raw: string, start: number, text: string, out: Token[]): void 
     }
   }
   const lower = value.toLowerCase();
-  if (/^\d+$/.test(lower)) {
+  if (numeric && /^\d+$/.test(lower)) {
     out.push({ kind: 'number', word: lower, raw: value, start });
     return;
   }
   for (const part of splitWord(lower)) out.push({ kind: 'word', word: correctWord(part), raw: value, start });
+}
+
+// Trailing sentence punctuation and quotes are not part of an address or a word; nor is a possessive "'s".
+const EDGE_PUNCTUATION = "'‘’`.:";
+function withoutEdgePunctuation(raw: string): string {
+  const last = raw[raw.length - 1];
+  const possessive = (last === 's' || last === 'S') && (raw[raw.length - 2] === "'" || raw[raw.length - 2] === '’');
+  if (!possessive && !EDGE_PUNCTUATION.includes(raw[0]) && !EDGE_PUNCTUATION.includes(last)) return raw;
+  return raw.replace(/^['‘’`.:]+/, '').replace(/(?:'s|’s)$/i, '').replace(/['‘’`.:]+$/, '');
 }
 
 /** "contoso.com", "https://www.contoso.com/", "bücher.de" → the ASCII host; file names and versions → null. */
@@ -140,14 +174,23 @@ function deletions(word: string): string[] {
   return out;
 }
 
+// Every word read recently with its correction (most are their own), so a word seen before costs one lookup. Cleared
+// when full, like the formatter cache in time.ts: recomputing is cheap, and a flood of distinct tokens must not pin memory.
 const corrections = new Map<string, string>();
 
 export function correctWord(word: string): string {
+  const known = corrections.get(word);
+  if (known !== undefined) return known;
+  const result = correctionOf(word);
+  if (corrections.size >= 5000) corrections.clear();
+  corrections.set(word, result);
+  return result;
+}
+
+function correctionOf(word: string): string {
   const short = SHORTHAND.get(word);
   if (short) return short;
   if (word.length < 5 || word.length > 20 || CANONICAL.has(word) || !/^[a-z-]+$/.test(word)) return word;
-  const known = corrections.get(word);
-  if (known !== undefined) return known;
   let corrected = DELETIONS.get(word);
   if (corrected === undefined) {
     for (const variant of deletions(word)) {
@@ -156,9 +199,7 @@ export function correctWord(word: string): string {
     }
   }
   // Plural and verb forms of a target are not typos of another target ("messaged" is not "message").
-  const result = corrected !== undefined && Math.abs(corrected.length - word.length) <= 1 && !isInflection(word, corrected) ? corrected : word;
-  if (corrections.size < 5000) corrections.set(word, result);
-  return result;
+  return corrected !== undefined && Math.abs(corrected.length - word.length) <= 1 && !isInflection(word, corrected) ? corrected : word;
 }
 
 function isInflection(word: string, target: string): boolean {
