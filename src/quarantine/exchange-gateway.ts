@@ -107,11 +107,14 @@ export class GraphGroupMembership implements GroupMembership {
     return groups.kind === 'ok' ? groups : ok([]);
   }
 
-  /** The union over the groups; a group that is gone counts as empty, a group Graph failed to list fails the whole. */
+  /**
+   * The union over the groups; a group that is gone counts as empty, a group Graph failed to list fails the whole.
+   * The first 999 members of each group only: one Graph call per group, however large it is.
+   */
   async memberIds(tenantId: string, groupIds: readonly string[]): Promise<Result<readonly string[]>> {
     const clients = this.tenants.forTenant(tenantId);
     if (clients.kind !== 'ok') return failed('this tenant is not configured for Mailflow Doctor');
-    const listed = await Promise.all(groupIds.map((groupId) => clients.value.graph.groupMemberIds(groupId)));
+    const listed = await Promise.all(groupIds.map((groupId) => clients.value.graph.groupMemberIds(groupId, 1)));
     const failure = listed.find((result) => result.kind === 'failed');
     if (failure?.kind === 'failed') return failed(because(failure.reason));
     return ok([...new Set(listed.flatMap((result) => (result.kind === 'ok' ? result.value : [])))]);

@@ -21,7 +21,7 @@ export interface QuarantineGateway {
 export interface GroupMembership {
   /** The subset of `groupIds` the user is a (transitive) member of. */
   memberGroups(tenantId: string, userObjectId: string, groupIds: readonly string[]): Promise<Result<readonly string[]>>;
-  /** Entra object ids of the users in these groups, nested groups included. */
+  /** Entra object ids of users in these groups, nested groups included (for a large group, not necessarily all). */
   memberIds(tenantId: string, groupIds: readonly string[]): Promise<Result<readonly string[]>>;
 }
 

@@ -196,10 +196,11 @@ export class GraphClient {
 
   /**
    * Object ids of the users in a group, nested groups included (transitiveMembers). The nested groups themselves,
-   * devices and service principals are left out: Graph marks each member with its `@odata.type`.
+   * devices and service principals are left out: Graph marks each member with its `@odata.type`. At most `maxPages`
+   * pages of 999.
    */
-  async groupMemberIds(groupId: string): Promise<Result<readonly string[], TenantFailure>> {
-    const all = await this.getAll('groupMembers', `${this.options.endpoint}/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id`);
+  async groupMemberIds(groupId: string, maxPages = 50): Promise<Result<readonly string[], TenantFailure>> {
+    const all = await this.getAll('groupMembers', `${this.options.endpoint}/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`, maxPages);
     if (all.kind !== 'ok') return all;
     return ok(
       all.value
