@@ -64,35 +64,36 @@ export class TableCaseLog implements CaseLog {
 
 export class MemoryCaseLog implements CaseLog {
   /**
-   * Entries kept as JSON, as the Table keeps them: a caller that changes its object later does not change the record,
-   * and every answered question pays one serialisation, not a copy (serialise, then parse) of a pasted NDR.
-   * Cases in the order they were opened, so that the oldest go first when the log is over its budget.
+   * Entries kept as UTF-8 JSON, as the Table keeps them: a caller that changes its object later does not change the
+   * record. In Buffers, outside the JavaScript heap: a busy bot appends a pasted NDR per turn, and as heap strings each
+   * would be copied by the garbage collector on its way to the old generation and marked there on every full collection.
+   * Cases in the order they were opened, so that the oldest go first when over the budget.
    */
-  private readonly byCase = new Map<string, { entries: string[]; chars: number }>();
-  private keptChars = 0;
+  private readonly byCase = new Map<string, { entries: Buffer[]; bytes: number }>();
+  private keptBytes = 0;
 
   /**
-   * Memory is the demo's and the tests' store, and a log only ever grows: past `maxChars` (16 M characters, about
-   * 8,000 pasted NDRs) the oldest cases are dropped whole, so a long-running process without storage stays bounded.
+   * Memory is the demo's and the tests' store, and a log only ever grows: past `maxBytes` (16 MB, about 7,000 pasted
+   * NDRs) the oldest cases are dropped whole, so a long-running process without storage stays bounded.
    */
-  constructor(private readonly maxChars = 16_000_000) {}
+  constructor(private readonly maxBytes = 16_000_000) {}
 
   async append(entry: CaseEntry): Promise<void> {
-    const json = JSON.stringify(entry);
-    const kept = this.byCase.get(entry.caseId) ?? { entries: [], chars: 0 };
+    const json = Buffer.from(JSON.stringify(entry), 'utf8');
+    const kept = this.byCase.get(entry.caseId) ?? { entries: [], bytes: 0 };
     kept.entries.push(json);
-    kept.chars += json.length;
+    kept.bytes += json.length;
     this.byCase.set(entry.caseId, kept);
-    this.keptChars += json.length;
+    this.keptBytes += json.length;
     for (const [caseId, oldest] of this.byCase) {
-      if (this.keptChars <= this.maxChars || caseId === entry.caseId) break;
+      if (this.keptBytes <= this.maxBytes || caseId === entry.caseId) break;
       this.byCase.delete(caseId);
-      this.keptChars -= oldest.chars;
+      this.keptBytes -= oldest.bytes;
     }
   }
 
   async entries(caseId: string): Promise<readonly CaseEntry[]> {
-    return (this.byCase.get(caseId)?.entries ?? []).map((json) => JSON.parse(json) as CaseEntry).sort((a, b) => a.at.localeCompare(b.at));
+    return (this.byCase.get(caseId)?.entries ?? []).map((json) => JSON.parse(json.toString('utf8')) as CaseEntry).sort((a, b) => a.at.localeCompare(b.at));
   }
 }
 
