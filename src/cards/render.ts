@@ -66,3 +66,28 @@ export function renderCard(name: string, data: object): AdaptiveCardJson {
 export function cardBytes(card: object): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }
+
+/**
+ * No less than `cardBytes`, about ten times cheaper: every UTF-16 unit of a string or key takes at most 6 bytes as
+ * JSON (a `\u001f` escape; UTF-8 needs at most 3), a number at most 24, and each value a few bytes of punctuation. A
+ * card well under a limit need not be serialised to know it; one near the limit still is (`fitsWithin`).
+ */
+export function cardBytesAtMost(value: unknown): number {
+  if (typeof value === 'string') return 6 * value.length + 2;
+  if (typeof value === 'number') return 24;
+  if (typeof value !== 'object' || value === null) return 5;
+  // A value that serialises itself (a Date) could be longer than its properties say.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return Number.POSITIVE_INFINITY;
+  let bytes = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) bytes += cardBytesAtMost(item) + 1;
+    return bytes;
+  }
+  for (const [key, item] of Object.entries(value)) bytes += 6 * key.length + 3 + cardBytesAtMost(item) + 1;
+  return bytes;
+}
+
+/** Whether a card's JSON is at most `limit` bytes: by the cheap bound when that settles it, else exactly. */
+export function fitsWithin(card: object, limit: number): boolean {
+  return cardBytesAtMost(card) <= limit || cardBytes(card) <= limit;
+}

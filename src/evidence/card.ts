@@ -1,5 +1,5 @@
 import { escapeCardText } from '../cards/escape';
-import { cardBytes, MAX_CARD_BYTES, type AdaptiveCardJson } from '../cards/render';
+import { cardBytes, cardBytesAtMost, fitsWithin, MAX_CARD_BYTES, type AdaptiveCardJson } from '../cards/render';
 
 /** Card verbs of the evidence capability. */
 export const EVIDENCE_VERBS = { exportTrace: 'evidence.exportTrace' } as const;
@@ -55,6 +55,8 @@ export function withTicketCopy(card: AdaptiveCardJson, summary: string, caseId: 
   let text = summary;
   for (let attempt = 0; attempt < 8; attempt++) {
     const candidate = withActions(card, [ticketAction(text)]);
+    // The cheap bound settles the usual card; only one near the limit is serialised to measure by how much it is over.
+    if (cardBytesAtMost(candidate) <= CARD_BUDGET) return candidate;
     const over = cardBytes(candidate) - CARD_BUDGET;
     if (over <= 0) return candidate;
     const note = `\n… (cut to fit the card; the full record: mailflow-doctor case ${caseId ?? '(none)'})`;
@@ -76,7 +78,7 @@ export function withExportButton(card: AdaptiveCardJson, exportId: string, tenan
     data: { exportId, tenantId },
   };
   const decorated = withActions(card, [button]);
-  return cardBytes(decorated) < CARD_BUDGET ? decorated : card;
+  return fitsWithin(decorated, CARD_BUDGET - 1) ? decorated : card;
 }
 
 /** The answer card with the download link under it, shown to the person who clicked (not to the channel). */

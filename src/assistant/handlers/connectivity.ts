@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { escapeCardText } from '../../cards/escape';
-import { cardBytes, MAX_CARD_BYTES, renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { fitsWithin, MAX_CARD_BYTES, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import {
   checkConnectors, checkSendingIp, checkTestMessage, expiryPhrase, followTestMessage, isFinal, sendTestMessage, testInboundSmtp,
   type ConnectivityDeps, type ConnectorReport, type InboundHostReport, type InboundSmtpReport, type SendingIpReport,
@@ -82,7 +82,7 @@ export function renderFitting(name: string, build: (detail: Detail) => object): 
   let card: AdaptiveCardJson | undefined;
   for (const detail of DETAIL_LEVELS) {
     card = renderCard(name, build(detail));
-    if (cardBytes(card) <= CARD_BUDGET_BYTES) return card;
+    if (fitsWithin(card, CARD_BUDGET_BYTES)) return card;
   }
   return card!;
 }

@@ -3,7 +3,7 @@ import {
   type Alignment, type HeadersFound, type Hop,
 } from '../../analyzers/headers';
 import { escapeCardText, escapeTemplate } from '../../cards/escape';
-import { cardBytes, MAX_CARD_BYTES, renderCard } from '../../cards/render';
+import { fitsWithin, MAX_CARD_BYTES, renderCard } from '../../cards/render';
 import type { CheckFinding } from '../../model/check-finding';
 import { cardReply, textReply, type Reply } from '../../model/reply';
 import type { Handler } from '../handler';
@@ -38,7 +38,7 @@ export const answerHeaders: Handler = async (request, turn) => {
 export function headersReply(report: HeadersFound): Reply {
   let card = renderCard('headers', headersCardData(report, LAYOUTS[0]));
   for (const layout of LAYOUTS.slice(1)) {
-    if (cardBytes(card) < CARD_BUDGET) break;
+    if (fitsWithin(card, CARD_BUDGET - 1)) break;
     card = renderCard('headers', headersCardData(report, layout));
   }
   return cardReply(card, headersText(report), report);
