@@ -1,4 +1,5 @@
 import { decode } from 'html-entities';
+import { withLineFeeds } from '../strings';
 
 /**
  * Teams delivers what the person typed as light HTML: `<p>`, `<div>`, `<br>`, `<a href="mailto:…">`, `<at>Bot</at>`
@@ -38,7 +39,7 @@ export function toPlainText(input: string): string {
   if (ARROWS.some((arrow) => text.includes(arrow))) text = text.replace(/(?<![ \t])[ \t]+(?:-{1,2}>|=>|→|⇒)[ \t]+/g, ' to ');
   // Character classes, not an alternation: the engine then skips ahead to a candidate instead of trying each one everywhere.
   text = text.replace(/\u00a0/g, ' ').replace(/[\u200b-\u200d\ufeff]/g, '');
-  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  return withLineFeeds(text);
 }
 
 /** Known tags to what they mean in plain text, unknown ones kept; one pass over the "<" positions. */

@@ -1,3 +1,5 @@
+import { anyOfPhrases } from '../strings';
+
 /**
  * Tells a pasted non-delivery report or header block from a question. An NDR is recognised by the sentences every
  * mail system writes in one (Exchange, Gmail, Postfix, RFC 3464 DSN fields); a header block by lines that are
@@ -28,9 +30,8 @@ const NDR_MARKERS: readonly string[] = [
 ];
 /**
  * All markers in one alternation: the text is scanned once instead of once per marker (40 scans of a 28 KB paste).
- * Markers contain no newline and are plain text, so escaping them is all it takes.
  */
-const NDR_MARKER_SEARCH = new RegExp(NDR_MARKERS.map((marker) => marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+const NDR_MARKER_SEARCH = anyOfPhrases(NDR_MARKERS, 'g');
 /** Markers that open the NDR block: where the question ends. */
 const NDR_OPENERS: readonly string[] = [
   'delivery has failed', 'your message to', "couldn't be delivered", 'undeliverable', 'delivery status notification',

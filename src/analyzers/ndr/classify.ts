@@ -1,6 +1,7 @@
 import table from '../../knowledge/bounce-reasons.json';
 import { isReason, type Reason } from '../../model/reason';
 import { parseStatusCode } from '../../model/status-code';
+import { escapeRegExp } from '../strings';
 
 /**
  * Maps a bounce (status code, the server's words, the SMTP command it answered) to the shared reason
@@ -28,9 +29,6 @@ export interface BounceFacts {
   readonly recipient?: string | null;
 }
 
-/** Regex syntax characters, escaped so that a table phrase matches literally. */
-const SYNTAX = /[.*+?^${}()|[\]\\/]/g;
-
 /**
  * One regex per reason: its phrases (escaped) and its regexes as a single alternation, so a diagnostic is scanned
  * once per reason instead of once per phrase.
@@ -38,7 +36,7 @@ const SYNTAX = /[.*+?^${}()|[\]\\/]/g;
 const PATTERNS = new Map<Reason, RegExp>();
 for (const [name, entry] of Object.entries(table.patterns)) {
   if (!isReason(name)) throw new Error(`bounce-reasons.json: unknown reason ${name}`);
-  const alternatives = [...entry.contains.map((phrase) => phrase.replace(SYNTAX, '\\$&')), ...entry.regex.map((source) => `(?:${source})`)];
+  const alternatives = [...entry.contains.map(escapeRegExp), ...entry.regex.map((source) => `(?:${source})`)];
   if (alternatives.length > 0) PATTERNS.set(name, new RegExp(alternatives.join('|')));
 }
 

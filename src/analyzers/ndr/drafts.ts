@@ -7,7 +7,7 @@ import {
   BARE_REPLY, cleanAddress, commandInLine, detectCommand, findRemoteHost, findReplyCode, findStatus, firstAddress, joinReplyLines,
   looksLikeBounce, pairedStatuses, scanExchangeClassic, scanServerTranscript, scanExchangeCurrent, scanRecipientBlocks, scanTranscript, type BodyRecord,
 } from './scan';
-import { once } from './once';
+import { lazy } from '../../ops/lazy';
 import { oneLine } from './text';
 import type { DeliveryAction } from './types';
 
@@ -248,7 +248,7 @@ export function draftsOf(bounce: Bounce, wholeText: () => string): Draft[] {
   const exchange = scanExchangeCurrent(area);
   const classic = exchange.length > 0 ? [] : scanExchangeClassic(area);
   const microsoft = exchange.length > 0 ? exchange : classic;
-  const bounceLike = once(() => isBounceMessage(bounce.top) || looksLikeBounce(wholeText()));
+  const bounceLike = lazy(() => isBounceMessage(bounce.top) || looksLikeBounce(wholeText()));
   let generic = microsoft.length > 0 || !bounceLike() ? [] : scanRecipientBlocks(area, exclude);
   if (generic.length === 0 && microsoft.length === 0 && bounceLike() && bounce.dsn.length === 0 && exclude.size > 0) {
     // Mail sent to oneself bounces to the same address it failed for: an excluded address that carries a server's

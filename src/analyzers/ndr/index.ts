@@ -5,9 +5,10 @@ import { explainCode, explainReason, explainStatus } from './explain';
 import { headerValue } from './mime';
 import { BOUNCE_SENDER, addressOf, readBounce, type Bounce } from './bounce';
 import { draftsOf, type Draft } from './drafts';
-import { once } from './once';
+import { lazy } from '../../ops/lazy';
 import { exchangeReportingHost, firstAddress, labelValue, mayHold } from './scan';
 import type { DeliveryAction, Explanation, NdrReport, NdrResult } from './types';
+import { withLineFeeds } from '../strings';
 
 export type { CodeExplanation, DeliveryAction, Explanation, ExplanationSource, NdrOrigin, NdrReport, NdrResult, WhoActs } from './types';
 export { explainCode, explainReason };
@@ -100,12 +101,6 @@ function indexOfDetails(area: string): number {
   return mayHold(area, 'original message details') ? area.search(/Original Message Details/i) : -1;
 }
 
-/** CRLF and lone CR line ends as LF. Two plain replacements: a regex costs more on a long message. */
-function withLineFeeds(text: string): string {
-  if (!text.includes('\r')) return text;
-  const crlf = text.replaceAll('\r\n', '\n');
-  return crlf.includes('\r') ? crlf.replaceAll('\r', '\n') : crlf;
-}
 
 /** Reads a pasted or attached NDR/DSN/bounce and explains it; never throws. */
 export function analyzeNdr(text: string): NdrReport {
@@ -131,7 +126,7 @@ function analyze(text: string, depth: number): NdrReport {
   }
   if (drafts.length === 0) return { kind: 'not-ndr', expected: NOT_NDR };
   const area = bounce.area;
-  const delayedWording = once(() => DELAYED_WORDS.test(area.slice(0, 200_000)) || /delay/i.test(bounce.top ? headerValue(bounce.top, 'subject') ?? '' : ''));
+  const delayedWording = lazy(() => DELAYED_WORDS.test(area.slice(0, 200_000)) || /delay/i.test(bounce.top ? headerValue(bounce.top, 'subject') ?? '' : ''));
   const reportingHost = reportingHostOf(bounce, area);
   const results = drafts.slice(0, 500).map((draft) => finish(draft, delayedWording, reportingHost));
   // Without a reporting host, Microsoft's wording is the only sign that Exchange Online wrote the bounce.

@@ -1,5 +1,6 @@
 import type { SmtpCommand } from './classify';
 import { collapseSpaces, oneLine, oneLineLength } from './text';
+import { anyOfPhrases } from '../strings';
 
 /**
  * Reads the human-readable part of a bounce: Exchange's "Diagnostic information for administrators" and
@@ -198,7 +199,7 @@ const COMMANDS: readonly { readonly pattern: RegExp; readonly needs: readonly st
 ];
 
 /** Any word some command's wording needs: one scan rules out the texts that name no command (most of them). */
-const ANY_COMMAND_WORD = new RegExp(COMMANDS.flatMap((entry) => entry.needs).map((word) => word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+const ANY_COMMAND_WORD = anyOfPhrases(COMMANDS.flatMap((entry) => entry.needs));
 
 export function detectCommand(text: string): SmtpCommand {
   // Wrapped lines split phrases ("in reply to\n    RCPT TO command"): match on the text with its whitespace collapsed.

@@ -1,4 +1,5 @@
 import { decode } from 'html-entities';
+import { withLineFeeds } from '../strings';
 
 /**
  * Pasted NDRs arrive through Teams as HTML (`<p>`, `<br>`, `&nbsp;`, `&lt;bob@contoso.com&gt;`) or as text
@@ -27,7 +28,7 @@ export function htmlToText(html: string): string {
 /** CRLF to LF, non-breaking and zero-width spaces to plain ones, trailing blanks trimmed. */
 export function normalizeWhitespace(text: string): string {
   // Each replacement only where its characters occur: most texts hold no CR and no special spaces.
-  const lines = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const lines = withLineFeeds(text);
   const spaced = SPECIAL_SPACES.some((space) => lines.includes(space)) ? lines.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b\u200c\u200d\ufeff]/g, '') : lines;
   return hasTrailingBlanks(spaced) ? spaced.replace(/[ \t]+\n/g, '\n') : spaced;
 }
