@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -66,26 +65,26 @@ function createAdapter(config: Config): TeamsAdapter {
   return new TeamsAdapter(authOptions, credentials);
 }
 
-interface TokenScope {
-  rejected: boolean;
-}
-const tokenScopes = new AsyncLocalStorage<TokenScope>();
+/**
+ * Activities whose token was rejected. CloudAdapter hands express's parsed body itself to the authenticator, so the
+ * body object identifies the request without an AsyncLocalStorage (whose promise hooks would tax every turn).
+ */
+const rejectedActivities = new WeakSet<object>();
 
 /**
  * CloudAdapter answers 401 only for its own AuthenticationError. A bad signature, `alg: none` or a token that is
  * not yet valid fail inside jsonwebtoken instead, and were answered 500 with the library's message: the caller's
- * fault reported as ours. Any failure to authenticate the request marks the request's scope, so it becomes 401.
+ * fault reported as ours. Any failure to authenticate the request marks its activity, so it becomes 401.
  */
 function flagRejectedTokens(adapter: TeamsAdapter): void {
-  type Authenticator = { authenticateRequest(...args: unknown[]): Promise<unknown> };
+  type Authenticator = { authenticateRequest(activity: unknown, ...rest: unknown[]): Promise<unknown> };
   const auth = (adapter as unknown as { botFrameworkAuthentication: Authenticator }).botFrameworkAuthentication;
   const authenticate = auth.authenticateRequest.bind(auth);
-  auth.authenticateRequest = async (...args: unknown[]) => {
+  auth.authenticateRequest = async (activity: unknown, ...rest: unknown[]) => {
     try {
-      return await authenticate(...args);
+      return await authenticate(activity, ...rest);
     } catch (error) {
-      const scope = tokenScopes.getStore();
-      if (scope) scope.rejected = true;
+      if (typeof activity === 'object' && activity !== null) rejectedActivities.add(activity);
       throw error;
     }
   };
@@ -95,12 +94,12 @@ function flagRejectedTokens(adapter: TeamsAdapter): void {
  * The four response methods CloudAdapter uses, with a rejected token's 500 turned into a bare 401, and the
  * internal error message CloudAdapter puts in any other 500 ("Cannot read properties of undefined …") withheld.
  */
-function unauthorizedWhenTokenRejected(res: express.Response, scope: TokenScope) {
+function unauthorizedWhenTokenRejected(res: express.Response, activity: unknown) {
   let replaced: string | null = null;
   const reply = {
     header: (name: string, value: string) => (res.header(name, value), reply),
     status: (code: number) => {
-      const unauthorized = scope.rejected && code >= 500;
+      const unauthorized = code >= 500 && typeof activity === 'object' && activity !== null && rejectedActivities.has(activity);
       replaced = unauthorized ? 'Unauthorized' : code >= 500 ? 'Internal error' : null;
       res.status(unauthorized ? 401 : code);
       return reply;
@@ -147,13 +146,10 @@ export async function startServer(config: Config, services: Services, options: S
     const done = turns.begin();
     try {
       const activityType = typeof req.body?.type === 'string' ? req.body.type : 'unknown';
-      const scope: TokenScope = { rejected: false };
-      await tokenScopes.run(scope, () =>
-        inSpan('bot.turn', { 'activity.type': activityType }, () =>
-          adapter.process(req, unauthorizedWhenTokenRejected(res, scope) as never, async (context) => {
-            await bot.run(context);
-          }),
-        ),
+      await inSpan('bot.turn', { 'activity.type': activityType }, () =>
+        adapter.process(req, unauthorizedWhenTokenRejected(res, req.body) as never, async (context) => {
+          await bot.run(context);
+        }),
       );
     } catch (error) {
       // Only the activity's shape is checked outside CloudAdapter's own try (a missing or non-string type …).

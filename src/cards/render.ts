@@ -83,7 +83,8 @@ export function cardBytesAtMost(value: unknown): number {
     for (const item of value) bytes += cardBytesAtMost(item) + 1;
     return bytes;
   }
-  for (const [key, item] of Object.entries(value)) bytes += 6 * key.length + 3 + cardBytesAtMost(item) + 1;
+  // for…in rather than Object.entries (no array of pairs per object); inherited keys, which JSON leaves out, only raise the bound.
+  for (const key in value) bytes += 6 * key.length + 3 + cardBytesAtMost((value as Record<string, unknown>)[key]) + 1;
   return bytes;
 }
 

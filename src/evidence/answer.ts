@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { toPlainText } from '../analyzers/intent/normalize';
 import type { Services } from '../assistant/services';
 import type { TurnInput } from '../assistant/turn';
 import type { CaseEntry } from '../model/case';
@@ -48,6 +49,17 @@ export async function recordCase(services: Services, entries: readonly CaseEntry
 const MAX_QUESTION_CHARS = 4000;
 
 /**
+ * The ticket quotes the question's first line as the person wrote it, not as Teams' HTML ("<p>…&nbsp;…"). Only the
+ * head is converted, cut before a tag: the first line is in it, and a 28 KB paste need not be read again for one line.
+ */
+const QUESTION_HEAD_CHARS = 1000;
+function questionAsWritten(text: string): string {
+  if (text.length <= QUESTION_HEAD_CHARS) return toPlainText(text);
+  const tag = text.lastIndexOf('<', QUESTION_HEAD_CHARS);
+  return toPlainText(text.slice(0, tag > 0 ? tag : QUESTION_HEAD_CHARS));
+}
+
+/**
  * What the evidence capability adds to an answer: the question and the finding in the case log, "Copy for ticket"
  * on every result card, and "Export trace (CSV)" on a diagnosis that read message trace rows.
  */
@@ -67,7 +79,7 @@ export async function withEvidence(
   let answer: Reply = reply;
   try {
     if (isResultCard(reply) && opensCase(request)) {
-      const summary = ticketSummary({ request, reply, caseId, at, question: turn.text, askedBy: turn.actor.name ?? turn.actor.userId });
+      const summary = ticketSummary({ request, reply, caseId, at, question: questionAsWritten(turn.text), askedBy: turn.actor.name ?? turn.actor.userId });
       const rows = traceRowsOf(reply.data);
       const exports = services.evidence?.exports;
       const tenantId = turn.conversation.tenantId;

@@ -238,7 +238,7 @@ export function ticketSummary(context: TicketContext, maxChars = 12_000): string
   else if (isDomainAudit(data)) body = domainSections(data, at);
   else if (isQuarantineList(data)) body = quarantineSections(data, at);
   else body = [`## Answer (${utcStamp(at)})`, reply.text];
-  const question = context.question?.split('\n').find((line) => line.trim().length > 0)?.slice(0, 200);
+  const question = context.question?.split('\n').find((line) => line.trim().length > 0)?.trim().slice(0, 200);
   const lines = [
     `# Mailflow Doctor ${caseId ?? '(no case)'}: ${request.intent}`,
     ...(question ? [`Asked: "${question}"${context.askedBy ? ` by ${context.askedBy}` : ''} at ${utcStamp(at)}`] : [`Answered: ${utcStamp(at)}`]),

@@ -121,8 +121,12 @@ export function recordApproval(event: ApprovalEvent): void {
   instruments.approvals.add(1, { event });
 }
 
-/** Runs `work` inside a span; the span records failure and always ends, whether `work` resolves or throws. */
+/**
+ * Runs `work` inside a span; the span records failure and always ends, whether `work` resolves or throws. With
+ * telemetry off, `work` runs as it is: the no-op tracer's span and context switch would cost every turn for nothing.
+ */
 export async function inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  if (!running) return work();
   return instruments.tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await work();

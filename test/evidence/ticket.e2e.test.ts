@@ -50,6 +50,16 @@ describe('evidence for the ticket, through /api/messages with the demo tenant', 
       expect(ticket).toMatch(/Asked: ".*" by Alex Wilber at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     });
 
+    it('quotes the question as the person wrote it, not as the HTML Teams delivers', async () => {
+      const lines = ['can you explain this bounce?&nbsp;', '', ...ndrFixture('exo-current.txt').split('\n')];
+      const html = lines.map((line) => `<p>${line.replace(/&(?!nbsp;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`).join('');
+      const [reply] = await bot.say(html, { conversationId: 'a:ticket-html' });
+      const ticket = ticketText(cardOf(reply)!)!;
+      expect(ticket).toContain('Root cause: bob@contoso.com');
+      expect(ticket).toContain('Asked: "can you explain this bounce?" by Alex Wilber');
+      expect(ticket).not.toMatch(/<p>|&nbsp;/);
+    });
+
     it('pasted headers: the verdict, authentication and the hops with UTC times', async () => {
       const [reply] = await bot.say(headersFixture('exo-spoof-junked.txt'), { conversationId: 'a:ticket-headers' });
       const card = cardOf(reply)!;
