@@ -8,6 +8,7 @@ import { domainSection } from './domain';
 import { ndrSection } from './ndr';
 import { headersSection, intentSection } from './parsers';
 import { renderLatencySvg, renderMarkdown, summarize, type BenchReport, type Section } from './report';
+import { benchOptions, benchUsage } from './options';
 import { runSection, type BenchContext, type SectionSpec } from './section';
 
 /** Every section, in the order of issue 11. */
@@ -16,33 +17,20 @@ export const SECTIONS: readonly SectionSpec[] = [ndrSection, intentSection, head
 /** The issue's bound: under 10 minutes on 2 cores. Sections that no longer fit are skipped with a note. */
 const BUDGET_SECONDS = 9 * 60;
 
-interface Options {
-  readonly only: readonly string[] | null;
-  readonly runs: number;
-  readonly out: string;
-}
-
-function parseArgs(argv: readonly string[]): Options {
-  const value = (name: string) => {
-    const index = argv.indexOf(name);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
-  const only = value('--only');
-  const runs = Number(value('--runs') ?? 3);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 9) throw new Error('--runs must be a whole number from 1 to 9');
-  return { only: only ? only.split(',').map((id) => id.trim()) : null, runs, out: value('--out') ?? projectPath('bench') };
-}
-
 /**
  * `npm run bench`: the figures issue 11 asks for, from one command, on loopback only, bounded in time. Writes
  * bench/report.json, bench/report.md and bench/latency.svg. Options: `--only ndr,intent` (section ids),
- * `--runs N` (default 3), `--out DIR`.
+ * `--runs N` (default 3), `--out DIR`, `--help` (src/bench/options.ts).
  */
 async function main(argv: readonly string[]): Promise<number> {
+  const options = benchOptions(argv, SECTIONS, projectPath('bench'));
+  if (options === null) {
+    process.stdout.write(`${benchUsage(SECTIONS)}\n`);
+    return 0;
+  }
   // The emulated Microsoft 365 speaks TLS with a test CA that Node trusts only through NODE_EXTRA_CA_CERTS.
   const rerun = await rerunTrustingEmulator();
   if (rerun !== null) return rerun;
-  const options = parseArgs(argv);
   const started = Date.now();
   const deadline = started + BUDGET_SECONDS * 1000;
   const loadStart = loadavg();
@@ -90,7 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
 void main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(`bench: ${(error as Error)?.message ?? String(error)}\n${benchUsage(SECTIONS)}\n`);
     process.exit(2);
   },
 );

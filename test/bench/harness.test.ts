@@ -5,6 +5,7 @@ import type { SpfNode } from '../../src/analyzers/spf';
 import { auditChain, criticalPath, graphCallBudget, spfChain } from '../../src/bench/critical-path';
 import type { DomainAudit } from '../../src/diagnosis/domain';
 import { agreement } from '../../src/bench/ndr';
+import { benchOptions, benchUsage } from '../../src/bench/options';
 import { figure, meets, renderLatencySvg, renderMarkdown, summarize, type BenchReport, type Section } from '../../src/bench/report';
 import { DIAGNOSIS_QUESTIONS, headerBlock, longPaste, shortMessages, soakConversation } from '../../src/bench/samples';
 import { distributionOf, median, percentile, round, spreadOf } from '../../src/bench/stats';
@@ -242,5 +243,26 @@ describe('the bench\'s inputs look like what a helpdesk pastes', () => {
     const messages = soakConversation(3);
     expect(messages).toHaveLength(5);
     expect(new Set(messages).size).toBe(5);
+  });
+});
+
+describe('the command line of npm run bench', () => {
+  const sections = [{ id: 'ndr' }, { id: 'throughput' }];
+
+  it('runs every section three times into bench/ unless told otherwise', () => {
+    expect(benchOptions([], sections, '/repo/bench')).toEqual({ only: null, runs: 3, out: '/repo/bench' });
+    expect(benchOptions(['--only', 'ndr, throughput', '--runs', '5', '--out', '/tmp/x'], sections, '/repo/bench')).toEqual({ only: ['ndr', 'throughput'], runs: 5, out: '/tmp/x' });
+  });
+
+  it('answers --help with the usage, which names the sections', () => {
+    expect(benchOptions(['--help'], sections, '/repo/bench')).toBeNull();
+    expect(benchUsage(sections)).toContain('--only ndr,throughput');
+  });
+
+  it('refuses an unknown option, an unknown section or a run count out of range before anything runs', () => {
+    expect(() => benchOptions(['--frobnicate'], sections, '/repo/bench')).toThrow(/frobnicate/);
+    expect(() => benchOptions(['--only', 'ndr,memroy'], sections, '/repo/bench')).toThrow('no section memroy; the sections are ndr, throughput');
+    expect(() => benchOptions(['--runs', '0'], sections, '/repo/bench')).toThrow(/1 to 9/);
+    expect(() => benchOptions(['--runs', 'many'], sections, '/repo/bench')).toThrow(/1 to 9/);
   });
 });
