@@ -8,7 +8,7 @@ import { domainSection } from './domain';
 import { ndrSection } from './ndr';
 import { headersSection, intentSection } from './parsers';
 import { renderLatencySvg, renderMarkdown, summarize, type BenchReport, type Section } from './report';
-import { benchOptions, benchUsage } from './options';
+import { benchOptions, benchUsage, type BenchOptions } from './options';
 import { runSection, type BenchContext, type SectionSpec } from './section';
 
 /** Every section, in the order of issue 11. */
@@ -23,7 +23,13 @@ const BUDGET_SECONDS = 9 * 60;
  * `--runs N` (default 3), `--out DIR`, `--help` (src/bench/options.ts).
  */
 async function main(argv: readonly string[]): Promise<number> {
-  const options = benchOptions(argv, SECTIONS, projectPath('bench'));
+  let options: BenchOptions | null;
+  try {
+    options = benchOptions(argv, SECTIONS, projectPath('bench'));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${benchUsage(SECTIONS)}\n`);
+    return 2;
+  }
   if (options === null) {
     process.stdout.write(`${benchUsage(SECTIONS)}\n`);
     return 0;
@@ -78,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
 void main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error)?.message ?? String(error)}\n${benchUsage(SECTIONS)}\n`);
+    process.stderr.write(`bench: ${(error as Error)?.message ?? String(error)}\n`);
     process.exit(2);
   },
 );
