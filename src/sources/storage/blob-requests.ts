@@ -30,7 +30,6 @@ export class BlobReleaseRequestStore implements ReleaseRequestStore {
     return this.client();
   }
 
-
   private async write(name: string, value: unknown, conditions: { ifMatch?: string; ifNoneMatch?: string }): Promise<string | 'conflict'> {
     await this.ensure();
     const body = JSON.stringify(value);
