@@ -49,9 +49,16 @@ export async function respond(turn: TurnInput, memory: ConversationMemory, servi
     recordTurn(request.intent, performance.now() - started, 'error');
     reply = textReply('Sorry, something went wrong while answering that. The error was logged; please try again.');
   }
+  const understood = withPeopleFound(request, reply);
   // The first real question opens the conversation's case; "Copy for ticket" and the case log hang off it.
-  const caseId = memory.caseId ?? (opensCase(request) ? newCaseId(turn.now) : null);
-  reply = await withEvidence({ request, reply, turn, caseId }, services);
-  const remembered = remember(memory, request);
-  return { request, replies: [reply, ...notices], memory: caseId ? { ...remembered, caseId } : remembered };
+  const caseId = memory.caseId ?? (opensCase(understood) ? newCaseId(turn.now) : null);
+  reply = await withEvidence({ request: understood, reply, turn, caseId }, services);
+  const remembered = remember(memory, understood);
+  return { request: understood, replies: [reply, ...notices], memory: caseId ? { ...remembered, caseId } : remembered };
+}
+
+/** A pasted NDR's people, as its analyzer read them (the parser leaves them to it). */
+function withPeopleFound(request: ParsedRequest, reply: Reply): ParsedRequest {
+  if (reply.kind !== 'card' || !reply.found) return request;
+  return { ...request, senders: reply.found.senders, recipients: reply.found.recipients };
 }

@@ -5,8 +5,18 @@ import type { AdaptiveCardJson } from '../cards/render';
  * JSON or text. `text` is always a plain rendering of the same answer (notifications, CLI, accessibility).
  */
 export type Reply =
-  | { readonly kind: 'card'; readonly card: AdaptiveCardJson; readonly text: string; readonly data?: unknown }
+  | { readonly kind: 'card'; readonly card: AdaptiveCardJson; readonly text: string; readonly data?: unknown; readonly found?: PeopleFound }
   | { readonly kind: 'text'; readonly text: string };
 
+/**
+ * Who a pasted block is about, as the analyzer that answered read it. The intent parser leaves a pasted NDR's people
+ * to the NDR analyzer, which reads the whole report anyway; respond() puts them into the request it remembers.
+ */
+export interface PeopleFound {
+  readonly senders: readonly string[];
+  readonly recipients: readonly string[];
+}
+
 export const textReply = (text: string): Reply => ({ kind: 'text', text });
-export const cardReply = (card: AdaptiveCardJson, text: string, data?: unknown): Reply => ({ kind: 'card', card, text, data });
+export const cardReply = (card: AdaptiveCardJson, text: string, data?: unknown, found?: PeopleFound): Reply =>
+  found ? { kind: 'card', card, text, data, found } : { kind: 'card', card, text, data };

@@ -11,6 +11,18 @@ import { cardOf, cardText, startBotHarness, type BotHarness } from '../support/b
 
 const NOW = new Date('2026-11-20T15:00:00Z');
 
+/** An Exchange Online NDR as Teams delivers a paste of it: the people in it are read by the NDR analyzer. */
+const TEAMS_NDR = [
+  '<p>what does this mean?</p>',
+  '<p>Your message to kim.akers@northwindtraders.com couldn&#39;t be delivered.</p>',
+  "<p>kim.akers wasn&#39;t found at northwindtraders.com.</p>",
+  '<p>Diagnostic information for administrators:</p>',
+  '<p>Generating server: DM6PR11MB4321.namprd11.prod.outlook.com</p>',
+  '<p>kim.akers@northwindtraders.com<br>Remote Server returned &#39;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup&#39;</p>',
+  '<p>Original message headers:</p>',
+  '<p>From: Alex Wilber &lt;alex.wilber@contoso.com&gt;<br>To: kim.akers@northwindtraders.com<br>Subject: Contract draft</p>',
+].join('');
+
 /**
  * Follow-ups resolved from conversation state, end to end: a real Activity posted to /api/messages, the bot's
  * conversation memory, the parser, and the handler the request is routed to. The handlers under test are replaced by
@@ -70,6 +82,15 @@ describe('a follow-up question in the same conversation', () => {
     expect(seen[1]).toMatchObject({ recipients: ['ed@contoso.com'], followUp: true });
   });
 
+  it('"check their SPF" after a pasted NDR checks the domain of the recipient the NDR names', async () => {
+    const conversationId = 'a:follow-up-after-ndr';
+    const replies = await bot.say(TEAMS_NDR, { conversationId });
+    expect(cardText(cardOf(replies[0]))).toContain('NDR explained');
+    await bot.say('check their SPF', { conversationId });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ intent: 'domain', domains: ['northwindtraders.com'], checks: ['spf'], followUp: true });
+  });
+
   it('does not resolve a follow-up against another conversation', async () => {
     await bot.say('why did my email to sam@contoso.com bounce', { conversationId: 'a:one' });
     const replies = await bot.say('and yesterday?', { conversationId: 'a:two' });
@@ -108,5 +129,11 @@ describe('respond() with conversation memory', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('remembers who a pasted NDR is about as the NDR analyzer read them, not the paste itself', async () => {
+    const answer = await respond(turn(TEAMS_NDR), {}, services);
+    expect(answer.request).toMatchObject({ intent: 'ndr', senders: ['alex.wilber@contoso.com'], recipients: ['kim.akers@northwindtraders.com'], codes: ['5.1.10'] });
+    expect(answer.memory.lastRequest).toMatchObject({ senders: ['alex.wilber@contoso.com'], recipients: ['kim.akers@northwindtraders.com'], pasted: null });
   });
 });

@@ -83,15 +83,16 @@ export function read(text: string, context: ParseContext): Reading {
     emails, messageId, namedDomains, ips, codes, replyCodes, quarantineId, contentWords: signals.contentWords, empty: question.trim().length === 0,
   });
 
-  // Roles come from the question; for a pasted block, from its own From:/To:/Final-Recipient: lines.
+  // Roles come from the question; for a pasted header block, from its own From:/To: lines. Who a pasted NDR is about
+  // is the NDR analyzer's to read (its answer reports them, see Reply.found): it reads the block anyway, and better.
   let roles: AddressRole[] = [];
   const defaultRole = signals.symptom === 'junk' || (intent === 'quarantine_list' && signals.inbound) ? 'sender' : 'recipient';
-  if (paste) {
+  if (paste?.kind === 'ndr') {
+    codes = unique([...codes, ...statusCodesOf(paste)]).slice(0, 10);
+  } else if (paste) {
     const blockText = addressLines(paste);
     const blockTokens = tokenize(blockText, 4000);
-    const blockWords = wordsOf(blockTokens);
-    roles = assignRoles(blockTokens, blockWords, 'recipient', blockText);
-    if (paste.kind === 'ndr') codes = unique([...codes, ...valuesOf(blockTokens, codeOf)]).slice(0, 10);
+    roles = assignRoles(blockTokens, wordsOf(blockTokens), 'recipient', blockText);
   } else {
     roles = assignRoles(tokens, words, defaultRole, question);
   }
@@ -254,8 +255,8 @@ function capQuestion(question: string): string {
 
 const ADDRESS_LINE = /^(?:from|to|cc|sender|return-path|reply-to|delivered-to|x-original-to|original-recipient|final-recipient|x-ms-exchange-organization-originalsender)\s*:/i;
 /**
- * Where a pasted block names people: header fields for headers; for an NDR also its opening lines ("Your message to
- * bob@… couldn't be delivered", the recipient list) and its DSN fields.
+ * The lines of a pasted block worth reading: header fields for headers (who it is from and to); for an NDR also its
+ * opening lines ("Your message to bob@… couldn't be delivered: 550 5.1.10") and its DSN fields (where its codes are).
  */
 function addressLines(paste: Paste): string {
   const lines = paste.block.split('\n', 3000);
@@ -270,6 +271,13 @@ function addressLines(paste: Paste): string {
     }
   }
   return picked.join('\n');
+}
+
+/** A token never spans lines, so only the lines with something like "5.1.10" in them need tokenising for codes. */
+const CODE_LIKE = /[245]\.\d{1,3}\.\d/;
+function statusCodesOf(paste: Paste): string[] {
+  const lines = addressLines(paste).split('\n').filter((line) => CODE_LIKE.test(line));
+  return valuesOf(tokenize(lines.join('\n'), 4000), codeOf);
 }
 
 function withTraceLimits(request: ParsedRequest, now: Date): ParsedRequest {

@@ -1,7 +1,7 @@
 import { analyzeNdr, explainResult, type NdrReport, type NdrResult, type WhoActs } from '../../analyzers/ndr';
 import { escapeCardText } from '../../cards/escape';
 import { renderCard } from '../../cards/render';
-import { cardReply, textReply, type Reply } from '../../model/reply';
+import { cardReply, textReply, type PeopleFound, type Reply } from '../../model/reply';
 import type { Handler } from '../handler';
 
 /** The words a helpdesk uses for who must act. */
@@ -15,6 +15,8 @@ export const WHO_ACTS_LABEL: Record<WhoActs, string> = {
 
 /** Recipients shown on one card; the rest are counted, so a 500-recipient NDR still fits Teams' 28 KB. */
 const MAX_CARD_RECIPIENTS = 10;
+/** A follow-up names a few people at most; a 500-recipient NDR must not put them all into conversation state. */
+const MAX_REMEMBERED_RECIPIENTS = 10;
 
 const ACTION_LABEL: Record<string, string> = { failed: 'Failed', delayed: 'Delayed (still retrying)', delivered: 'Delivered', relayed: 'Relayed', expanded: 'Expanded' };
 
@@ -73,7 +75,17 @@ export function ndrReply(report: NdrReport): Reply {
     recipients: shown.map(recipientView),
     more: report.results.length > shown.length ? `…and ${report.results.length - shown.length} more recipients (see the plain-text answer or the CLI).` : '',
   };
-  return cardReply(renderCard('ndr', data), ndrText(report), report);
+  return cardReply(renderCard('ndr', data), ndrText(report), report, peopleOf(report));
+}
+
+/** The people a follow-up ("trace it", "check their domain") is about: the original sender and the recipients. */
+function peopleOf(report: Extract<NdrReport, { kind: 'ndr' }>): PeopleFound {
+  const recipients = new Set<string>();
+  for (const result of report.results) {
+    if (recipients.size === MAX_REMEMBERED_RECIPIENTS) break;
+    if (result.recipient) recipients.add(result.recipient);
+  }
+  return { senders: report.sender ? [report.sender] : [], recipients: [...recipients] };
 }
 
 /** The pasted text, or (until the intent parser fills `pasted`) the whole message and its attachments. */
