@@ -49,14 +49,26 @@ export async function recordCase(services: Services, entries: readonly CaseEntry
 const MAX_QUESTION_CHARS = 4000;
 
 /**
- * The ticket quotes the question's first line as the person wrote it, not as Teams' HTML ("<p>…&nbsp;…"). Only the
- * head is converted, cut before a tag: the first line is in it, and a 28 KB paste need not be read again for one line.
+ * The ticket quotes the question's first line as the person wrote it, not as Teams' HTML ("<p>…&nbsp;…"). Only a head
+ * of the message is converted, cut before a tag, so a 28 KB paste is not read again for one line: a short head holds
+ * the usual first line; a longer one is read when the first line runs on past the short one.
  */
-const QUESTION_HEAD_CHARS = 1000;
+const QUESTION_HEADS = [300, 1000];
 function questionAsWritten(text: string): string {
-  if (text.length <= QUESTION_HEAD_CHARS) return toPlainText(text);
-  const tag = text.lastIndexOf('<', QUESTION_HEAD_CHARS);
-  return toPlainText(text.slice(0, tag > 0 ? tag : QUESTION_HEAD_CHARS));
+  let plain = '';
+  for (const size of QUESTION_HEADS) {
+    if (text.length <= size) return toPlainText(text);
+    const tag = text.lastIndexOf('<', size);
+    plain = toPlainText(text.slice(0, tag > 0 ? tag : size));
+    if (firstLineEnds(plain)) break;
+  }
+  return plain;
+}
+
+/** A line break follows the first line with text in it: reading more of the message cannot change that line. */
+function firstLineEnds(plain: string): boolean {
+  const start = plain.search(/\S/);
+  return start >= 0 && plain.indexOf('\n', start) >= 0;
 }
 
 /**

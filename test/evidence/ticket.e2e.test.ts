@@ -60,6 +60,16 @@ describe('evidence for the ticket, through /api/messages with the demo tenant', 
       expect(ticket).not.toMatch(/<p>|&nbsp;/);
     });
 
+    it('quotes a first line that runs on for hundreds of characters of HTML, up to the ticket\'s 200', async () => {
+      const people = Array.from({ length: 12 }, (_, i) => `<a href="mailto:user${i}@contoso.com">user${i}@contoso.com</a>`).join(', ');
+      const html = `<p>why did mail from ${people} bounce with this?</p>${ndrFixture('exo-current.txt').split('\n').map((line) => `<p>${line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`).join('')}`;
+      const [reply] = await bot.say(html, { conversationId: 'a:ticket-long-line' });
+      const asked = /Asked: "([^"]*)"/.exec(ticketText(cardOf(reply)!)!)?.[1];
+      expect(asked).toMatch(/^why did mail from +user0@contoso\.com/);
+      expect(asked).not.toMatch(/<a|href/);
+      expect(asked).toHaveLength(200);
+    });
+
     it('pasted headers: the verdict, authentication and the hops with UTC times', async () => {
       const [reply] = await bot.say(headersFixture('exo-spoof-junked.txt'), { conversationId: 'a:ticket-headers' });
       const card = cardOf(reply)!;
