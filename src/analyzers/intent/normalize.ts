@@ -47,6 +47,13 @@ function replaceTags(text: string): string {
   let out = '';
   let copied = 0;
   for (let open = text.indexOf('<'); open >= 0; open = text.indexOf('<', open + 1)) {
+    const lineBreak = lineBreakTagAt(text, open);
+    if (lineBreak > 0) {
+      out += text.slice(copied, open) + '\n';
+      copied = open + lineBreak;
+      open = copied - 1;
+      continue;
+    }
     TAG.lastIndex = open;
     const tag = TAG.exec(text);
     if (!tag) continue;
@@ -55,6 +62,15 @@ function replaceTags(text: string): string {
     open = copied - 1;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** The tags Teams writes between lines, spelled as Teams spells them: recognised without the tag expression. */
+const LINE_BREAK_TAGS = ['<p>', '</p>', '<br>', '<div>', '</div>'];
+
+/** The length of the line-break tag at `open`, or 0. */
+function lineBreakTagAt(text: string, open: number): number {
+  for (const tag of LINE_BREAK_TAGS) if (text.startsWith(tag, open)) return tag.length;
+  return 0;
 }
 
 /** The entities Teams itself writes. Text with only these is decoded by lookup; any other goes to the full HTML table. */
