@@ -46,6 +46,8 @@ describe('evidence for the ticket, through /api/messages with the demo tenant', 
       expect(ticket).toMatch(CASE_ID);
       expect(ticket).toContain("Root cause: bob@contoso.com doesn't exist at contoso.com");
       expect(ticket).toContain('5.1.10');
+      // In the card's words, not the analyzer's enum ("Who acts: sender").
+      expect(ticket).toContain('Who acts: The sender (fix the address or the message and resend)');
       expect(ticket).toMatch(/## Next steps\n1\. /);
       expect(ticket).toMatch(/Asked: ".*" by Alex Wilber at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     });

@@ -11,6 +11,7 @@ import type { DeliveryAction, Explanation, NdrReport, NdrResult } from './types'
 import { withLineFeeds } from '../strings';
 
 export type { CodeExplanation, DeliveryAction, Explanation, ExplanationSource, NdrOrigin, NdrReport, NdrResult, WhoActs } from './types';
+export { WHO_ACTS_LABEL } from './types';
 export { explainCode, explainReason };
 
 /**

@@ -3,6 +3,15 @@ import type { Reason } from '../../model/reason';
 /** Who has to do something about a bounce, in the helpdesk's terms. */
 export type WhoActs = 'sender' | 'sender-admin' | 'recipient-admin' | 'microsoft' | 'wait';
 
+/** The words a helpdesk uses for who must act: on the cards and in the ticket alike. */
+export const WHO_ACTS_LABEL: Record<WhoActs, string> = {
+  sender: 'The sender (fix the address or the message and resend)',
+  'sender-admin': "The sender's email admin",
+  'recipient-admin': "The recipient or the recipient's email admin",
+  microsoft: 'Microsoft (open a support case)',
+  wait: 'Nobody yet: wait, the server retries or the limit resets',
+};
+
 export interface Explanation {
   /** One plain sentence: "bob@contoso.com doesn't exist at contoso.com". */
   readonly title: string;

@@ -1,9 +1,8 @@
-import { explainCode, type CodeExplanation } from '../../analyzers/ndr';
+import { explainCode, WHO_ACTS_LABEL, type CodeExplanation } from '../../analyzers/ndr';
 import { escapeCardText } from '../../cards/escape';
 import { renderCard } from '../../cards/render';
 import { cardReply, textReply, type Reply } from '../../model/reply';
 import type { Handler } from '../handler';
-import { WHO_ACTS_LABEL } from './ndr';
 
 /** "what does 5.7.708 mean?" or a pasted server reply: the code card. */
 

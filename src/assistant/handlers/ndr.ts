@@ -1,17 +1,8 @@
-import { analyzeNdr, explainResult, type NdrReport, type NdrResult, type WhoActs } from '../../analyzers/ndr';
+import { analyzeNdr, explainResult, WHO_ACTS_LABEL, type NdrReport, type NdrResult } from '../../analyzers/ndr';
 import { escapeCardText } from '../../cards/escape';
 import { renderCard } from '../../cards/render';
 import { cardReply, textReply, type PeopleFound, type Reply } from '../../model/reply';
 import type { Handler } from '../handler';
-
-/** The words a helpdesk uses for who must act. */
-export const WHO_ACTS_LABEL: Record<WhoActs, string> = {
-  sender: 'The sender (fix the address or the message and resend)',
-  'sender-admin': "The sender's email admin",
-  'recipient-admin': "The recipient or the recipient's email admin",
-  microsoft: 'Microsoft (open a support case)',
-  wait: 'Nobody yet: wait, the server retries or the limit resets',
-};
 
 /** Recipients shown on one card; the rest are counted, so a 500-recipient NDR still fits Teams' 28 KB. */
 const MAX_CARD_RECIPIENTS = 10;
