@@ -106,7 +106,7 @@ function compileDataBinding(binding: unknown): Expand {
   }
   const path = wholeExpression(binding);
   if (path === null || !PATH.test(path)) throw new Unsupported(`$data ${binding}`);
-  return (scope) => valueOrItsText(scope, path);
+  return compileValueOrItsText(path);
 }
 
 /** `$when`: the element stays only when the expression is exactly `true`; no `${…}` text stands in for a missing value. */
@@ -118,21 +118,24 @@ function compileCondition(condition: unknown): (scope: Scope) => boolean {
     return () => !condition;
   }
   let match: RegExpExecArray | null;
-  if (PATH.test(expression)) return (scope) => lookup(scope, expression) === true;
+  if (PATH.test(expression)) {
+    const lookup = compileLookup(expression);
+    return (scope) => lookup(scope) === true;
+  }
   if ((match = /^!\s*(\S+)$/.exec(expression)) && PATH.test(match[1])) {
-    const path = match[1];
+    const lookup = compileLookup(match[1]);
     return (scope) => {
-      const value = lookup(scope, path);
+      const value = lookup(scope);
       return value === false || value === null || value === undefined;
     };
   }
   if ((match = /^(\S+)\s*!=\s*''$/.exec(expression)) && PATH.test(match[1])) {
-    const path = match[1];
-    return (scope) => lookup(scope, path) !== '';
+    const lookup = compileLookup(match[1]);
+    return (scope) => lookup(scope) !== '';
   }
   if ((match = /^count\((\S+)\)\s*>\s*0$/.exec(expression)) && PATH.test(match[1])) {
-    const path = match[1];
-    return (scope) => sizeOf(lookup(scope, path)) > 0;
+    const lookup = compileLookup(match[1]);
+    return (scope) => sizeOf(lookup(scope)) > 0;
   }
   throw new Unsupported(`$when ${condition as string}`);
 }
@@ -151,9 +154,9 @@ function compileString(text: string): Expand {
   const whole = wholeExpression(text);
   if (whole !== null) {
     if (!PATH.test(whole)) throw new Unsupported(text);
-    return (scope) => valueOrItsText(scope, whole);
+    return compileValueOrItsText(whole);
   }
-  const pieces: (string | { path: string })[] = [];
+  const pieces: (string | { path: string; value: Expand })[] = [];
   let rest = text;
   for (;;) {
     const start = rest.indexOf('${');
@@ -162,7 +165,7 @@ function compileString(text: string): Expand {
     const path = end < 0 ? '' : rest.slice(start + 2, end).trim();
     if (!PATH.test(path)) throw new Unsupported(text);
     if (start > 0) pieces.push(rest.slice(0, start));
-    pieces.push({ path });
+    pieces.push({ path, value: compileValueOrItsText(path) });
     rest = rest.slice(end + 1);
   }
   if (rest) pieces.push(rest);
@@ -173,7 +176,7 @@ function compileString(text: string): Expand {
     for (const piece of pieces) {
       if (typeof piece === 'string') out += piece;
       else {
-        const value = valueOrItsText(scope, piece.path);
+        const value = piece.value(scope);
         // The library calls toString() on the value: a null fails the whole card there, and here.
         if (value === null) throw new TypeError(`${piece.path} is null in text`);
         out += String(value);
@@ -189,25 +192,30 @@ function wholeExpression(text: string): string | null {
   return match ? match[1].trim() : null;
 }
 
-function valueOrItsText(scope: Scope, path: string): unknown {
-  const value = lookup(scope, path);
-  return value === undefined ? `\${${path}}` : value;
+/** A missing value stays as its own `${path}` text, as the library leaves it. */
+function compileValueOrItsText(path: string): Expand {
+  const lookup = compileLookup(path);
+  const itsText = `\${${path}}`;
+  return (scope) => {
+    const value = lookup(scope);
+    return value === undefined ? itsText : value;
+  };
 }
 
 /** No `$data` yet means the root; a `$data` bound to null stays null. */
 const currentData = (scope: Scope): unknown => (scope.data !== undefined ? scope.data : scope.root);
 
-/** A path from the scope: `$root…`, `$index`, `$data…`, or a name in the current data. */
-function lookup(scope: Scope, path: string): unknown {
-  const parts = path.split('.');
-  let value: unknown;
-  let rest: string[];
-  if (parts[0] === '$root') [value, rest] = [scope.root, parts.slice(1)];
-  else if (parts[0] === '$index') [value, rest] = [scope.index, parts.slice(1)];
-  else if (parts[0] === '$data') [value, rest] = [currentData(scope), parts.slice(1)];
-  else [value, rest] = [currentData(scope), parts];
-  for (const part of rest) value = property(value, part);
-  return value;
+/** A path from the scope (`$root…`, `$index`, `$data…`, or a name in the current data), split once, here. */
+function compileLookup(path: string): Expand {
+  const [head, ...names] = path.split('.');
+  const start: Expand = head === '$root' ? (scope) => scope.root : head === '$index' ? (scope) => scope.index : currentData;
+  if (head !== '$root' && head !== '$index' && head !== '$data') names.unshift(head);
+  if (names.length === 0) return start;
+  return (scope) => {
+    let value = start(scope);
+    for (const name of names) value = property(value, name);
+    return value;
+  };
 }
 
 /**
