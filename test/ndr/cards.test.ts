@@ -21,6 +21,10 @@ function toggles(card: object): { targets: string[]; hidden: string[] } {
   return { targets, hidden };
 }
 
+function factTitles(card: object): string[] {
+  return [...JSON.stringify(card).matchAll(/"title":"([^"]+)","value"/g)].map((m) => m[1]);
+}
+
 describe('the "NDR explained" card', () => {
   it('shows the plain-words headline, the code, who acts, the fix and the raw text behind a toggle', () => {
     const card = cardOf(ndrReply(analyzeNdr(fixture('exo-current.txt'))));
@@ -36,9 +40,20 @@ describe('the "NDR explained" card', () => {
     expect(hidden).toEqual(['raw-0']);
   });
 
+  it('says each thing once when the NDR has one recipient: the recipient block adds only what the top does not', () => {
+    const card = cardOf(ndrReply(analyzeNdr(fixture('exo-current.txt'))));
+    const facts = factTitles(card);
+    expect(facts.filter((title) => title === 'Status code')).toHaveLength(1);
+    expect(facts.filter((title) => title === 'Who acts')).toHaveLength(1);
+    expect(facts).toEqual(expect.arrayContaining(['Recipient', 'Result', 'Reason']));
+    expect(cardText(card).split("bob@contoso.com doesn't exist at contoso.com")).toHaveLength(2);
+  });
+
   it('lists every failed recipient with its own status and a toggle of its own', () => {
     const card = cardOf(ndrReply(analyzeNdr(fixture('exo-classic.txt'))));
     expect(cardProblems(card)).toEqual([]);
+    // The top's code and who acts are the first failure's; each recipient has its own.
+    expect(factTitles(card).filter((title) => title === 'Status code')).toHaveLength(3);
     const text = cardText(card);
     expect(text).toContain('2 recipients');
     expect(text).toContain('550 5.1.10');
