@@ -90,7 +90,7 @@ export function read(text: string, context: ParseContext): Reading {
   if (paste?.kind === 'ndr') {
     codes = unique([...codes, ...statusCodesOf(paste)]).slice(0, 10);
   } else if (paste) {
-    const blockText = addressLines(paste);
+    const blockText = linesWorthReading(paste).join('\n');
     const blockTokens = tokenize(blockText, 4000);
     roles = assignRoles(blockTokens, wordsOf(blockTokens), 'recipient', blockText);
   } else {
@@ -258,7 +258,7 @@ const ADDRESS_LINE = /^(?:from|to|cc|sender|return-path|reply-to|delivered-to|x-
  * The lines of a pasted block worth reading: header fields for headers (who it is from and to); for an NDR also its
  * opening lines ("Your message to bob@… couldn't be delivered: 550 5.1.10") and its DSN fields (where its codes are).
  */
-function addressLines(paste: Paste): string {
+function linesWorthReading(paste: Paste): string[] {
   const lines = paste.block.split('\n', 3000);
   const picked: string[] = [];
   let size = 0;
@@ -270,13 +270,13 @@ function addressLines(paste: Paste): string {
       size += line.length;
     }
   }
-  return picked.join('\n');
+  return picked;
 }
 
 /** A token never spans lines, so only the lines with something like "5.1.10" in them need tokenising for codes. */
 const CODE_LIKE = /[245]\.\d{1,3}\.\d/;
 function statusCodesOf(paste: Paste): string[] {
-  const lines = addressLines(paste).split('\n').filter((line) => CODE_LIKE.test(line));
+  const lines = linesWorthReading(paste).filter((line) => CODE_LIKE.test(line));
   return valuesOf(tokenize(lines.join('\n'), 4000), codeOf);
 }
 

@@ -102,7 +102,6 @@ function indexOfDetails(area: string): number {
   return mayHold(area, 'original message details') ? area.search(/Original Message Details/i) : -1;
 }
 
-
 /** Reads a pasted or attached NDR/DSN/bounce and explains it; never throws. */
 export function analyzeNdr(text: string): NdrReport {
   return analyze(text, 0);
