@@ -90,7 +90,7 @@ function subjectOf(bounce: Bounce, area: string): string | null {
   if (original) return original;
   const details = indexOfDetails(area);
   if (details >= 0) {
-    const subject = labelValue(area.slice(details), 'Subject:', 500);
+    const subject = labelValue(area, 'Subject:', 500, details);
     if (subject) return subject;
   }
   const top = bounce.top ? headerValue(bounce.top, 'subject') : null;

@@ -1,6 +1,6 @@
 import type { SmtpCommand } from './classify';
 import { collapseSpaces, oneLine, oneLineLength } from './text';
-import { anyOfPhrases } from '../strings';
+import { anyOfPhrases, escapeRegExp } from '../strings';
 
 /**
  * Reads the human-readable part of a bounce: Exchange's "Diagnostic information for administrators" and
@@ -350,22 +350,71 @@ const EXO_LABELS = [
 const LONGEST_LABEL = Math.max(...EXO_LABELS.map((label) => label.length));
 const LOWER_LABELS = EXO_LABELS.map((label) => label.toLowerCase());
 
-/** The value after a label, up to the next known label (works whether line breaks survived the paste or not). */
-export function labelValue(text: string, label: string, maxLength = 2000): string | null {
-  const start = indexOfInsensitive(text, label);
+/**
+ * The value after a label, up to the next known label (works whether line breaks survived the paste or not). `after`:
+ * where to start looking for the label.
+ */
+export function labelValue(text: string, label: string, maxLength = 2000, after = 0): string | null {
+  const start = indexOfInsensitive(text, label, after);
   if (start < 0) return null;
   const from = start + label.length;
-  let end = Math.min(text.length, from + maxLength);
-  // The next label can only cut the value short if it starts before `end`: look in that window only.
-  const window = text.slice(from, end + LONGEST_LABEL).toLowerCase();
+  const limit = Math.min(text.length, from + maxLength);
+  const lower = lowerWindow(text);
   const lowerLabel = label.toLowerCase();
+  const end = lower.length === text.length ? nextLabelBefore(labelMarks(text, lower), from, limit, lowerLabel) : nextLabelInWindow(text, from, limit, lowerLabel);
+  const value = oneLine(text.slice(from, end));
+  return value.length > 0 ? value : null;
+}
+
+/** Where a known label starts in a text, and which. */
+interface LabelMark {
+  readonly at: number;
+  readonly label: string;
+}
+
+/** The marks of the text `labelMarks` read last: an NDR's values are looked up one after another in one text. */
+let marked: { text: string; marks: readonly LabelMark[] } = { text: '', marks: [] };
+
+/** Every known label in a text, in order of position: one search per label per text, not one per lookup. */
+function labelMarks(text: string, lower: string): readonly LabelMark[] {
+  if (marked.text === text) return marked.marks;
+  const marks: LabelMark[] = [];
+  for (const label of LOWER_LABELS) {
+    for (let at = lower.indexOf(label); at >= 0; at = lower.indexOf(label, at + 1)) marks.push({ at, label });
+  }
+  marks.sort((a, b) => a.at - b.at);
+  marked = { text, marks };
+  return marks;
+}
+
+/** The start of the first other label in [from, limit), else `limit`. */
+function nextLabelBefore(marks: readonly LabelMark[], from: number, limit: number, lowerLabel: string): number {
+  let low = 0;
+  let high = marks.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (marks[middle].at < from) low = middle + 1;
+    else high = middle;
+  }
+  for (let index = low; index < marks.length && marks[index].at < limit; index++) {
+    if (marks[index].label !== lowerLabel) return marks[index].at;
+  }
+  return limit;
+}
+
+/**
+ * The same, by searching the value's window: for a text whose lower-cased copy is cut (over 400,000 characters) or
+ * has moved (a letter whose lower case is longer), where the marks' positions are not the text's.
+ */
+function nextLabelInWindow(text: string, from: number, limit: number, lowerLabel: string): number {
+  const window = text.slice(from, limit + LONGEST_LABEL).toLowerCase();
+  let end = limit;
   for (const other of LOWER_LABELS) {
     if (other === lowerLabel) continue;
     const at = window.indexOf(other);
     if (at >= 0 && from + at < end) end = from + at;
   }
-  const value = oneLine(text.slice(from, end));
-  return value.length > 0 ? value : null;
+  return end;
 }
 
 /** The text last lower-cased by `lowerWindow`: the readers look for several labels in one text. */
@@ -386,9 +435,14 @@ export function mayHold(text: string, lowerPhrase: string): boolean {
   return text.length > 400_000 || lowerWindow(text).includes(lowerPhrase);
 }
 
-/** Case-insensitive `indexOf` within the first 400,000 characters. */
-function indexOfInsensitive(text: string, needle: string): number {
-  return lowerWindow(text).indexOf(needle.toLowerCase());
+/** Case-insensitive `indexOf` within the first 400,000 characters, from `after` on. */
+function indexOfInsensitive(text: string, needle: string, after = 0): number {
+  const lower = lowerWindow(text);
+  if (lower.length === Math.min(text.length, 400_000)) return lower.indexOf(needle.toLowerCase(), after);
+  // Lower-casing changed the length (a dotted capital İ becomes two characters), so its positions are not the text's.
+  const search = new RegExp(escapeRegExp(needle), 'gi');
+  search.lastIndex = after;
+  return search.exec(text.length > 400_000 ? text.slice(0, 400_000) : text)?.index ?? -1;
 }
 
 /** The current Outlook/OWA format: "Your message to … couldn't be delivered" … "Reported error:". */
