@@ -1,4 +1,5 @@
 import { parseRequest } from '../../src/analyzers/intent';
+import { toPlainText } from '../../src/analyzers/intent/normalize';
 
 const ask = (text: string) => parseRequest(text, { now: new Date('2026-11-20T15:00:00Z'), timeZone: 'America/New_York' });
 
@@ -13,6 +14,12 @@ describe('what Teams and Outlook put around a question', () => {
 
   it('reads HTML paragraphs, line breaks and entities', () => {
     expect(ask('<p>check spf&nbsp;&amp;&nbsp;dmarc</p><p>for fabrikam.com</p>')).toMatchObject({ intent: 'domain', domains: ['fabrikam.com'], checks: ['spf', 'dmarc'] });
+  });
+
+  it('turns Teams’ &nbsp; and a pasted no-break space into plain spaces, also beside an arrow', () => {
+    expect(toPlainText('<p>a&nbsp;&nbsp;b\u00a0c</p>')).toBe('\na  b c\n');
+    // Teams writes a space typed after another as &nbsp;: "eve -> lars" with two spaces still reads as "to".
+    expect(toPlainText('eve@contoso.com -&gt;&nbsp; lars@fabrikam.com')).toBe('eve@contoso.com to lars@fabrikam.com');
   });
 
   it('takes the address from a mailto link even when the link text is a name', () => {

@@ -37,8 +37,10 @@ export function toPlainText(input: string): string {
   // the replacement's scan of every blank. The lookbehind starts a match only at the first blank of a run: without it
   // a long run of spaces is O(n²).
   if (ARROWS.some((arrow) => text.includes(arrow))) text = text.replace(/(?<![ \t])[ \t]+(?:-{1,2}>|=>|→|⇒)[ \t]+/g, ' to ');
-  // Character classes, not an alternation: the engine then skips ahead to a candidate instead of trying each one everywhere.
-  text = text.replace(/\u00a0/g, ' ').replace(/[\u200b-\u200d\ufeff]/g, '');
+  // Teams' own &nbsp; became a space above; a no-break space typed or pasted as a character is looked for first, since
+  // replacing copies the text. Character classes, not an alternation: the engine then skips ahead to a candidate.
+  if (text.includes('\u00a0')) text = text.replaceAll('\u00a0', ' ');
+  text = text.replace(/[\u200b-\u200d\ufeff]/g, '');
   return withLineFeeds(text);
 }
 
@@ -73,20 +75,28 @@ function lineBreakTagAt(text: string, open: number): number {
   return 0;
 }
 
-/** The entities Teams itself writes. Text with only these is decoded by lookup; any other goes to the full HTML table. */
-const TEAMS_ENTITIES: readonly (readonly [string, string])[] = [
-  ['&nbsp;', '\u00a0'], ['&amp;', '&'], ['&lt;', '<'], ['&gt;', '>'], ['&quot;', '"'], ['&#39;', "'"],
+/**
+ * The entities Teams itself writes. Text with only these is decoded by lookup; any other goes to the full HTML table.
+ * A no-break space becomes the plain space toPlainText makes of it anyway (Teams writes one for every tab and run of blanks).
+ */
+const TEAMS_ENTITIES: readonly { readonly name: string; readonly text: string }[] = [
+  { name: '&nbsp;', text: ' ' }, { name: '&amp;', text: '&' }, { name: '&lt;', text: '<' }, { name: '&gt;', text: '>' }, { name: '&quot;', text: '"' }, { name: '&#39;', text: "'" },
 ];
+
+function teamsEntityAt(text: string, amp: number): { readonly name: string; readonly text: string } | undefined {
+  for (const entity of TEAMS_ENTITIES) if (text.startsWith(entity.name, amp)) return entity;
+  return undefined;
+}
 
 function decodeEntities(text: string): string {
   let out = '';
   let copied = 0;
   for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', copied)) {
-    const entity = TEAMS_ENTITIES.find(([name]) => text.startsWith(name, amp));
+    const entity = teamsEntityAt(text, amp);
     // One decoder for the whole text: decoding twice would turn "&amp;lt;" into "<".
     if (!entity) return decode(text);
-    out += text.slice(copied, amp) + entity[1];
-    copied = amp + entity[0].length;
+    out += text.slice(copied, amp) + entity.text;
+    copied = amp + entity.name.length;
   }
   return out + text.slice(copied);
 }
