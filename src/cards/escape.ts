@@ -5,11 +5,13 @@
  * Backslash escapes are not used: Teams shows the backslashes.
  */
 export function escapeCardText(text: string, maxLength = 2000): string {
-  const clipped = text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
-  return clipped
-    .replace(/\$\{/g, '$\u200b{')
-    .replace(/<\/?at\b[^>]*>/gi, '')
-    .replace(/\]\s*\(/g, ']\u200b(');
+  let escaped = text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
+  // A card holds a score of these, most with nothing to defuse: a character search rules each pattern out cheaper than
+  // a regular expression does.
+  if (escaped.includes('${')) escaped = escaped.replace(/\$\{/g, '$\u200b{');
+  if (escaped.includes('<')) escaped = escaped.replace(/<\/?at\b[^>]*>/gi, '');
+  if (escaped.includes(']')) escaped = escaped.replace(/\]\s*\(/g, ']\u200b(');
+  return escaped;
 }
 
 /** For text shown verbatim in a monospace block (raw server replies, records): only template expressions are defused. */
