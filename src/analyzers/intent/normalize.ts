@@ -75,15 +75,20 @@ function lineBreakTagAt(text: string, open: number): number {
   return 0;
 }
 
+interface TeamsEntity {
+  readonly name: string;
+  readonly text: string;
+}
+
 /**
  * The entities Teams itself writes. Text with only these is decoded by lookup; any other goes to the full HTML table.
  * A no-break space becomes the plain space toPlainText makes of it anyway (Teams writes one for every tab and run of blanks).
  */
-const TEAMS_ENTITIES: readonly { readonly name: string; readonly text: string }[] = [
+const TEAMS_ENTITIES: readonly TeamsEntity[] = [
   { name: '&nbsp;', text: ' ' }, { name: '&amp;', text: '&' }, { name: '&lt;', text: '<' }, { name: '&gt;', text: '>' }, { name: '&quot;', text: '"' }, { name: '&#39;', text: "'" },
 ];
 
-function teamsEntityAt(text: string, amp: number): { readonly name: string; readonly text: string } | undefined {
+function teamsEntityAt(text: string, amp: number): TeamsEntity | undefined {
   for (const entity of TEAMS_ENTITIES) if (text.startsWith(entity.name, amp)) return entity;
   return undefined;
 }
