@@ -70,6 +70,7 @@ function createAdapter(config: Config): TeamsAdapter {
  * body object identifies the request without an AsyncLocalStorage (whose promise hooks would tax every turn).
  */
 const rejectedActivities = new WeakSet<object>();
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 /**
  * CloudAdapter answers 401 only for its own AuthenticationError. A bad signature, `alg: none` or a token that is
@@ -84,7 +85,7 @@ function flagRejectedTokens(adapter: TeamsAdapter): void {
     try {
       return await authenticate(activity, ...rest);
     } catch (error) {
-      if (typeof activity === 'object' && activity !== null) rejectedActivities.add(activity);
+      if (isObject(activity)) rejectedActivities.add(activity);
       throw error;
     }
   };
@@ -99,7 +100,7 @@ function unauthorizedWhenTokenRejected(res: express.Response, activity: unknown)
   const reply = {
     header: (name: string, value: string) => (res.header(name, value), reply),
     status: (code: number) => {
-      const unauthorized = code >= 500 && typeof activity === 'object' && activity !== null && rejectedActivities.has(activity);
+      const unauthorized = code >= 500 && isObject(activity) && rejectedActivities.has(activity);
       replaced = unauthorized ? 'Unauthorized' : code >= 500 ? 'Internal error' : null;
       res.status(unauthorized ? 401 : code);
       return reply;
