@@ -1,6 +1,6 @@
 import { parseRequest } from '../analyzers/intent';
 import { newCaseId, opensCase, withEvidence } from '../evidence/answer';
-import type { ParsedRequest } from '../model/intent';
+import { emptyRequest, type ParsedRequest } from '../model/intent';
 import { textReply, type Reply } from '../model/reply';
 import { recordTurn } from '../ops/telemetry';
 import { HANDLERS } from './handlers';
@@ -13,7 +13,16 @@ const NOT_REMEMBERED = new Set(['thanks', 'help', 'unknown']);
 
 function remember(memory: ConversationMemory, request: ParsedRequest): ConversationMemory {
   if (NOT_REMEMBERED.has(request.intent)) return memory;
-  return { ...memory, lastRequest: { ...request, pasted: null } };
+  const kept = Object.entries(request).filter(([key, value]) => key !== 'pasted' && saysSomething(value));
+  return { ...memory, lastRequest: { ...(Object.fromEntries(kept) as Partial<ParsedRequest>), intent: request.intent } };
+}
+
+const saysSomething = (value: unknown): boolean => value !== null && value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0);
+
+/** The last request as the parser takes it: whole, with what state left out back at its empty value. */
+function recall(memory: ConversationMemory): ParsedRequest | undefined {
+  const last = memory.lastRequest;
+  return last && { ...emptyRequest(last.intent), direction: null, windowNote: null, replyCodes: [], ...last };
 }
 
 export interface Answer {
@@ -30,7 +39,7 @@ export interface Answer {
 export async function respond(turn: TurnInput, memory: ConversationMemory, services: Services): Promise<Answer> {
   const pasted = turn.attachments.map((attachment) => attachment.text);
   const text = [turn.text, ...pasted].filter((part) => part.trim().length > 0).join('\n\n');
-  const request = parseRequest(text, { now: turn.now, timeZone: turn.timeZone ?? 'UTC', previous: memory.lastRequest });
+  const request = parseRequest(text, { now: turn.now, timeZone: turn.timeZone ?? 'UTC', previous: recall(memory) });
   const notices = turn.notices.map(textReply);
   const admitted = admitTenant(services, turn.conversation.tenantId);
   if (admitted.kind === 'refused') {

@@ -58,9 +58,15 @@ export interface TurnInput {
   readonly outbox?: Outbox;
 }
 
+/**
+ * The last question as conversation state keeps it: only the fields that say something (no null, no empty list, no
+ * `false`), since the state is read, hashed and written as JSON on every turn. Older state holds whole requests.
+ */
+export type RememberedRequest = Pick<ParsedRequest, 'intent'> & Partial<ParsedRequest>;
+
 /** What a conversation remembers between turns, so that follow-ups ("and yesterday?") resolve. */
 export interface ConversationMemory {
-  readonly lastRequest?: ParsedRequest;
+  readonly lastRequest?: RememberedRequest;
   /** The case that ties this conversation's questions, answers and actions together. */
   readonly caseId?: string;
 }

@@ -125,7 +125,11 @@ describe('respond() with conversation memory', () => {
       const third = await respond(turn('and yesterday?'), second.memory, services);
       expect(seen[1]).toMatchObject({ senders: ['quotes@northwind.net'], recipients: ['jane@contoso.com'], symptom: 'missing', followUp: true });
       expect(seen[2]).toMatchObject({ recipients: ['jane@contoso.com'], window: { start: '2026-11-19T05:00:00Z' }, followUp: true });
-      expect(third.memory.lastRequest).toEqual(seen[2]);
+      // State keeps what says something; the parser gets it back whole and completes the next question from it.
+      expect(third.memory.lastRequest).toEqual({ intent: 'trace', senders: ['quotes@northwind.net'], recipients: ['jane@contoso.com'], symptom: 'missing', direction: 'inbound', window: seen[2].window, queryWindows: seen[2].queryWindows, followUp: true });
+      const fourth = await respond(turn('and the day before?'), JSON.parse(JSON.stringify(third.memory)), services);
+      expect(seen[3]).toMatchObject({ senders: ['quotes@northwind.net'], recipients: ['jane@contoso.com'], symptom: 'missing', window: { start: '2026-11-18T05:00:00Z' }, followUp: true });
+      expect(fourth.memory.lastRequest).toMatchObject({ recipients: ['jane@contoso.com'] });
     } finally {
       spy.mockRestore();
     }
@@ -134,6 +138,6 @@ describe('respond() with conversation memory', () => {
   it('remembers who a pasted NDR is about as the NDR analyzer read them, not the paste itself', async () => {
     const answer = await respond(turn(TEAMS_NDR), {}, services);
     expect(answer.request).toMatchObject({ intent: 'ndr', senders: ['alex.wilber@contoso.com'], recipients: ['kim.akers@northwindtraders.com'], codes: ['5.1.10'] });
-    expect(answer.memory.lastRequest).toMatchObject({ senders: ['alex.wilber@contoso.com'], recipients: ['kim.akers@northwindtraders.com'], pasted: null });
+    expect(answer.memory.lastRequest).toEqual({ intent: 'ndr', senders: ['alex.wilber@contoso.com'], recipients: ['kim.akers@northwindtraders.com'], codes: ['5.1.10'] });
   });
 });
