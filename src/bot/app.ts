@@ -111,9 +111,12 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
     if (!isAddressedToBot(context.activity)) return;
     if (!context.activity.text?.trim() && !context.activity.attachments?.length) return;
     const answering = (async () => {
-      // A tenant the bot does not serve is refused in respond(); nothing is downloaded on its behalf first.
-      const served = admitTenant(services, conversationOf(context.activity).tenantId).kind === 'served';
-      const files = served ? await readTextAttachments(context.activity.attachments, options.attachments) : undefined;
+      // Files are read only for a tenant the bot serves: a stranger's is refused in respond(), and nothing is downloaded
+      // on its behalf first. A message without files (most) skips both.
+      const { attachments } = context.activity;
+      const files = attachments?.length && admitTenant(services, conversationOf(context.activity).tenantId).kind === 'served'
+        ? await readTextAttachments(attachments, options.attachments)
+        : undefined;
       const turn = { ...turnInputOf(context.activity, services.now(), files), outbox: outboxOf(context) };
       return respond(turn, state.conversation.memory ?? {}, services);
     })();
