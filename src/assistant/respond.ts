@@ -1,7 +1,7 @@
 import { parseRequest } from '../analyzers/intent';
 import { newCaseId, opensCase, withEvidence } from '../evidence/answer';
 import { emptyRequest, type ParsedRequest } from '../model/intent';
-import { textReply, type Reply } from '../model/reply';
+import { textReply, withPeople, type Reply } from '../model/reply';
 import { recordTurn } from '../ops/telemetry';
 import { HANDLERS } from './handlers';
 import type { Services } from './services';
@@ -58,16 +58,11 @@ export async function respond(turn: TurnInput, memory: ConversationMemory, servi
     recordTurn(request.intent, performance.now() - started, 'error');
     reply = textReply('Sorry, something went wrong while answering that. The error was logged; please try again.');
   }
-  const understood = withPeopleFound(request, reply);
+  // A pasted NDR's people, as its analyzer read them (the parser leaves them to it).
+  const understood = reply.kind === 'card' && reply.found ? withPeople(request, reply.found) : request;
   // The first real question opens the conversation's case; "Copy for ticket" and the case log hang off it.
   const caseId = memory.caseId ?? (opensCase(understood) ? newCaseId(turn.now) : null);
   reply = await withEvidence({ request: understood, reply, turn, caseId }, services);
   const remembered = remember(memory, understood);
   return { request: understood, replies: [reply, ...notices], memory: caseId ? { ...remembered, caseId } : remembered };
-}
-
-/** A pasted NDR's people, as its analyzer read them (the parser leaves them to it). */
-function withPeopleFound(request: ParsedRequest, reply: Reply): ParsedRequest {
-  if (reply.kind !== 'card' || !reply.found) return request;
-  return { ...request, senders: reply.found.senders, recipients: reply.found.recipients };
 }

@@ -1,4 +1,5 @@
 import type { AdaptiveCardJson } from '../cards/render';
+import type { ParsedRequest } from './intent';
 
 /**
  * What the assistant answers, independent of the Teams SDK: the bot turns it into activities, the CLI into
@@ -16,6 +17,9 @@ export interface PeopleFound {
   readonly senders: readonly string[];
   readonly recipients: readonly string[];
 }
+
+/** The request with the people an analyzer found in its paste. */
+export const withPeople = (request: ParsedRequest, found: PeopleFound): ParsedRequest => ({ ...request, senders: found.senders, recipients: found.recipients });
 
 export const textReply = (text: string): Reply => ({ kind: 'text', text });
 export const cardReply = (card: AdaptiveCardJson, text: string, data?: unknown, found?: PeopleFound): Reply =>

@@ -69,6 +69,12 @@ export function ndrReply(report: NdrReport): Reply {
   return cardReply(renderCard('ndr', data), ndrText(report), report, peopleOf(report));
 }
 
+/** Who a pasted NDR is about, as the analyzer reads it; null when the text is not an NDR. */
+export function peopleInNdr(text: string): PeopleFound | null {
+  const report = analyzeNdr(text);
+  return report.kind === 'ndr' ? peopleOf(report) : null;
+}
+
 /** The people a follow-up ("trace it", "check their domain") is about: the original sender and the recipients. */
 function peopleOf(report: Extract<NdrReport, { kind: 'ndr' }>): PeopleFound {
   const recipients = new Set<string>();

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { parseRequest } from '../../analyzers/intent';
+import { parseRequest, type ParseContext } from '../../analyzers/intent';
+import { peopleInNdr } from '../../assistant/handlers/ndr';
+import type { ParsedRequest } from '../../model/intent';
+import { withPeople } from '../../model/reply';
 import { CliError, printJson } from '../io';
 
 interface IntentOptions {
@@ -10,7 +13,8 @@ interface IntentOptions {
 
 /**
  * `mailflow-doctor intent [--now ISO] [--tz IANA] [--previous TEXT] TEXT…`: what the bot understands from a message,
- * as JSON (the ParsedRequest contract). `--previous` resolves a follow-up against an earlier question.
+ * as JSON (the ParsedRequest contract), a pasted NDR's people included. `--previous` resolves a follow-up against an
+ * earlier question.
  */
 export function registerIntent(program: Command): void {
   program
@@ -26,9 +30,16 @@ export function registerIntent(program: Command): void {
       const timeZone = options.tz ?? 'UTC';
       if (!isTimeZone(timeZone)) throw new CliError(`--tz must be an IANA time zone such as Europe/Berlin, got "${timeZone}"`);
       const context = { now, timeZone };
-      const previous = options.previous === undefined ? undefined : parseRequest(options.previous, context);
-      printJson(parseRequest(words.join(' '), { ...context, previous }));
+      const previous = options.previous === undefined ? undefined : understood(options.previous, context);
+      printJson(understood(words.join(' '), { ...context, previous }));
     });
+}
+
+/** As the bot understands a message: a pasted NDR's people are the ones its analyzer reads (the parser leaves them). */
+function understood(text: string, context: ParseContext): ParsedRequest {
+  const request = parseRequest(text, context);
+  const found = request.intent === 'ndr' && request.pasted ? peopleInNdr(request.pasted) : null;
+  return found ? withPeople(request, found) : request;
 }
 
 function isTimeZone(zone: string): boolean {
