@@ -150,7 +150,7 @@ const MEASURE_SECONDS = 5;
 /**
  * Warm-up windows per route (of MEASURE_SECONDS each, alternating like the runs). Measured on this machine, the NDR
  * path's CPU per activity keeps falling for about 25 s after start-up (1.9 → 1.26 ms; the echo's 0.95 → 0.84 ms): V8
- * is still optimising the analyzers and sizing its heap. Runs taken sooner measure the warm-up, not the bot.
+ * is still optimising, and the NDR path has more code to optimise. Runs taken sooner measure the warm-up, not the bot.
  */
 const WARM_UP_WINDOWS = 6;
 /** This section's spread is the report's widest, so it takes more runs than `--runs` asks of the others. */
@@ -177,8 +177,8 @@ export const throughputSection: SectionSpec = {
     const warmUp = { echo: [] as number[], ndr: [] as number[] };
     const runCount = Math.max(context.runs, MIN_RUNS);
     try {
-      // Warm-up: the JIT and the adapters' first-request work, on both routes, until the rate has settled. Its CPU per
-      // activity is kept for the notes, so that a reader can see it settle.
+      // Warm-up: the JIT and the adapters' first-request work, on both routes. Its CPU per activity is kept for the
+      // notes, so that a reader can see it fall and judge whether the windows were enough.
       for (let window = 0; window < WARM_UP_WINDOWS; window++) {
         for (const name of ['echo', 'ndr'] as const) {
           const result = await load(routes[name].url, connector, routes[name].text, WORKERS, MEASURE_SECONDS, `warm-${name}-${window}`, bot.pid);
