@@ -361,7 +361,7 @@ export function labelValue(text: string, label: string, maxLength = 2000, after 
   const limit = Math.min(text.length, from + maxLength);
   const lower = lowerWindow(text);
   const lowerLabel = label.toLowerCase();
-  const end = lower.length === text.length ? nextLabelBefore(labelMarks(text, lower), from, limit, lowerLabel) : nextLabelInWindow(text, from, limit, lowerLabel);
+  const end = lower.length === text.length ? nextLabelBefore(labelMarks(text), from, limit, lowerLabel) : nextLabelInWindow(text, from, limit, lowerLabel);
   const value = oneLine(text.slice(from, end));
   return value.length > 0 ? value : null;
 }
@@ -372,18 +372,18 @@ interface LabelMark {
   readonly label: string;
 }
 
-/** The marks of the text `labelMarks` read last: an NDR's values are looked up one after another in one text. */
-let marked: { text: string; marks: readonly LabelMark[] } = { text: '', marks: [] };
-
-/** Every known label in a text, in order of position: one search per label per text, not one per lookup. */
-function labelMarks(text: string, lower: string): readonly LabelMark[] {
-  if (marked.text === text) return marked.marks;
+/**
+ * Every known label in a text, in order of position: one search per label per text, not one per lookup. Kept with the
+ * text's lower-cased copy, which they are read from.
+ */
+function labelMarks(text: string): readonly LabelMark[] {
+  const lower = lowerWindow(text);
+  if (lowered.marks) return lowered.marks;
   const marks: LabelMark[] = [];
   for (const label of LOWER_LABELS) {
     for (let at = lower.indexOf(label); at >= 0; at = lower.indexOf(label, at + 1)) marks.push({ at, label });
   }
-  marks.sort((a, b) => a.at - b.at);
-  marked = { text, marks };
+  lowered.marks = marks.sort((a, b) => a.at - b.at);
   return marks;
 }
 
@@ -417,13 +417,13 @@ function nextLabelInWindow(text: string, from: number, limit: number, lowerLabel
   return end;
 }
 
-/** The text last lower-cased by `lowerWindow`: the readers look for several labels in one text. */
-let lowered = { text: '', lower: '' };
+/** The text last lower-cased by `lowerWindow` (the readers look for several labels in one text), and its label marks. */
+let lowered: { text: string; lower: string; marks: readonly LabelMark[] | null } = { text: '', lower: '', marks: null };
 
 /** The first 400,000 characters of a text, lower-cased (the copy is reused for the same text). */
 function lowerWindow(text: string): string {
   const window = text.length > 400_000 ? text.slice(0, 400_000) : text;
-  if (lowered.text !== window) lowered = { text: window, lower: window.toLowerCase() };
+  if (lowered.text !== window) lowered = { text: window, lower: window.toLowerCase(), marks: null };
   return lowered.lower;
 }
 
