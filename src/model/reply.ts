@@ -11,7 +11,8 @@ export type Reply =
 
 /**
  * Who a pasted block is about, as the analyzer that answered read it. The intent parser leaves a pasted NDR's people
- * to the NDR analyzer, which reads the whole report anyway; respond() puts them into the request it remembers.
+ * to the NDR analyzer, which reads the whole report anyway; respond() and the CLI's `intent` put them into the
+ * request (`withPeople`).
  */
 export interface PeopleFound {
   readonly senders: readonly string[];
