@@ -13,7 +13,8 @@ export interface BotProcess {
   readonly child: ChildProcess;
   readonly pid: number;
   readonly botUrl: string;
-  readonly echoUrl: string;
+  /** The framework's floor in the same process (src/bench/floor-server.ts): /api/messages echoes, /api/replay replays. */
+  readonly floorUrl: string;
   readonly pinned: boolean;
   /** Asks the bot process for its memory use, optionally after two full garbage collections. */
   memory(collect: boolean): Promise<MemoryReport>;
@@ -103,10 +104,10 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the bench bot server exited with ${code}`))));
   exited.catch(() => undefined);
-  let ready: { botUrl: string; echoUrl: string };
+  let ready: { botUrl: string; floorUrl: string };
   try {
     const line = await Promise.race([nextLine(60_000, 'start'), exited]);
-    ready = JSON.parse(line) as { botUrl: string; echoUrl: string };
+    ready = JSON.parse(line) as { botUrl: string; floorUrl: string };
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -115,7 +116,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     child,
     pid: child.pid!,
     botUrl: ready.botUrl,
-    echoUrl: ready.echoUrl,
+    floorUrl: ready.floorUrl,
     pinned,
     async memory(collect) {
       const answer = nextLine(10_000, 'report its memory');

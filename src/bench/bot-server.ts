@@ -1,12 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import { writeHeapSnapshot } from 'node:v8';
-import express from 'express';
-import { ActivityTypes, ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
-// The same modules the production bot loads (src/bot/app.ts), so the echo app adds no code of its own to the process.
-import { Application } from '@microsoft/teams-ai/lib/Application';
-import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { createServices } from '../compose';
 import { loadConfig } from '../config';
 import { DEMO_MTA_STS_POLICIES } from '../emulator/dns/demo-zones';
@@ -16,42 +9,16 @@ import { createTurnStateStorage } from '../ops/turn-state';
 import { startServer } from '../server';
 import { createDnsResolver } from '../sources/dns';
 import { TenantDirectory, tenantProfilesFromConfig } from '../sources/tenant';
+import { answerToReplay, startFloorServer } from './floor-server';
+import { pastedNdr } from './samples';
 
 /**
  * The bench's bot process (sections 5, 6 and 7; section 6 pins it to one core): the production server
  * (startServer + createServices, pointed at the demo stack through the environment) and, in the same process, the
- * framework's floor — express + the same TeamsAdapter + a teams-ai Application whose only handler echoes the text.
- * The echo exists only here; production routes are untouched. Prints one JSON line when ready; stops on SIGTERM or
- * when the bench's stdin closes (so it never outlives the bench).
+ * framework's floor (src/bench/floor-server.ts): an echo route, and a route that replays the NDR path's answer to the
+ * bench's pasted NDR. Both exist only here; production routes are untouched. Prints one JSON line when ready; stops on
+ * SIGTERM or when the bench's stdin closes (so it never outlives the bench).
  */
-async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({ MicrosoftAppType: 'MultiTenant' }));
-  // The same options as the production bot (src/bot/app.ts): conversation state in memory, no typing timer.
-  const app = new Application({ adapter, storage: new MemoryStorage(), startTypingTimer: false, removeRecipientMention: true });
-  app.activity(ActivityTypes.Message, async (context) => {
-    await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
-  });
-  const web = express();
-  web.disable('x-powered-by');
-  web.use(express.json({ limit: '4mb' }));
-  web.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res as never, async (context) => {
-      await app.run(context);
-    });
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = web.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent' });
   const base = createServices(config, silentLogger);
@@ -64,13 +31,14 @@ async function main(): Promise<void> {
   const dns = cold ? createDnsResolver({ servers: config.DNS_SERVERS, timeoutMs: config.DNS_TIMEOUT_MS, cacheSize: 1 }) : base.dns;
   // With storage configured (the soak), conversation state goes where `serve` puts it: Azure Blob Storage (Azurite).
   const storage = process.env.BENCH_BOT_STORAGE === 'configured' ? createTurnStateStorage(config) : undefined;
-  const bot = await startServer(config, { ...base, tenants, dns, fetchMtaStsPolicy: localPolicyFetcher(DEMO_MTA_STS_POLICIES) }, { storage });
-  const echo = await startEchoServer();
+  const services = { ...base, tenants, dns, fetchMtaStsPolicy: localPolicyFetcher(DEMO_MTA_STS_POLICIES) };
+  const bot = await startServer(config, services, { storage });
+  const floor = await startFloorServer(() => answerToReplay(pastedNdr(), services));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await Promise.allSettled([bot.close(), echo.close()]);
+    await Promise.allSettled([bot.close(), floor.close()]);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
@@ -96,7 +64,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage(), collected: option === 'gc' && gc !== undefined })}\n`);
     })();
   });
-  process.stdout.write(`${JSON.stringify({ ready: true, botUrl: bot.url, echoUrl: echo.url, pid: process.pid })}\n`);
+  process.stdout.write(`${JSON.stringify({ ready: true, botUrl: bot.url, floorUrl: floor.url, pid: process.pid })}\n`);
 }
 
 void main().catch((error: unknown) => {
