@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { toPlainText } from '../analyzers/intent/normalize';
 import type { Services } from '../assistant/services';
 import type { TurnInput } from '../assistant/turn';
@@ -15,10 +15,15 @@ export const opensCase = (request: ParsedRequest): boolean => !NOT_A_CASE.has(re
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** "CASE-20261122-7F3A9K": readable over the phone (no I, L, O, U), 32^6 ≈ 10^9 per day. */
-export function newCaseId(now: Date, random: (size: number) => Buffer = randomBytes): string {
+/**
+ * "CASE-20261122-7F3A9K": readable over the phone (no I, L, O, U), 32^6 ≈ 10^9 per day. A case opens with most
+ * questions in a channel (each new post is a conversation of its own). randomInt draws from a pool Node refills in
+ * batches; randomBytes called into OpenSSL each time (3 µs alone, 10–15 µs inside respond()'s profile).
+ */
+export function newCaseId(now: Date, randomIndex: (max: number) => number = randomInt): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
-  const suffix = [...random(6)].map((byte) => CROCKFORD[byte % 32]).join('');
+  let suffix = '';
+  for (let i = 0; i < 6; i++) suffix += CROCKFORD[randomIndex(CROCKFORD.length)];
   return `CASE-${day}-${suffix}`;
 }
 
