@@ -403,7 +403,7 @@ function nextLabelBefore(marks: readonly LabelMark[], from: number, limit: numbe
 }
 
 /**
- * The same, by searching the value's window: for a text whose lower-cased copy is cut (over 400,000 characters) or
+ * The same, by searching the value's window: for a text whose lower-cased copy is cut (longer than SEARCHED_CHARS) or
  * has moved (a letter whose lower case is longer), where the marks' positions are not the text's.
  */
 function nextLabelInWindow(text: string, from: number, limit: number, lowerLabel: string): number {
@@ -420,9 +420,14 @@ function nextLabelInWindow(text: string, from: number, limit: number, lowerLabel
 /** The text last lower-cased by `lowerWindow` (the readers look for several labels in one text), and its label marks. */
 let lowered: { text: string; lower: string; marks: readonly LabelMark[] | null } = { text: '', lower: '', marks: null };
 
-/** The first 400,000 characters of a text, lower-cased (the copy is reused for the same text). */
+/** How much of a text the case-insensitive searches read: more than any real bounce, bounded for a hostile one. */
+const SEARCHED_CHARS = 400_000;
+
+const searchedPart = (text: string): string => (text.length > SEARCHED_CHARS ? text.slice(0, SEARCHED_CHARS) : text);
+
+/** The searched part of a text, lower-cased (the copy is reused for the same text). */
 function lowerWindow(text: string): string {
-  const window = text.length > 400_000 ? text.slice(0, 400_000) : text;
+  const window = searchedPart(text);
   if (lowered.text !== window) lowered = { text: window, lower: window.toLowerCase(), marks: null };
   return lowered.lower;
 }
@@ -432,17 +437,18 @@ function lowerWindow(text: string): string {
  * that rules most texts out before a case-insensitive regex looks for the phrase.
  */
 export function mayHold(text: string, lowerPhrase: string): boolean {
-  return text.length > 400_000 || lowerWindow(text).includes(lowerPhrase);
+  return text.length > SEARCHED_CHARS || lowerWindow(text).includes(lowerPhrase);
 }
 
-/** Case-insensitive `indexOf` within the first 400,000 characters, from `after` on. */
+/** Case-insensitive `indexOf` within the searched part of a text, from `after` on. */
 function indexOfInsensitive(text: string, needle: string, after = 0): number {
+  const part = searchedPart(text);
   const lower = lowerWindow(text);
-  if (lower.length === Math.min(text.length, 400_000)) return lower.indexOf(needle.toLowerCase(), after);
+  if (lower.length === part.length) return lower.indexOf(needle.toLowerCase(), after);
   // Lower-casing changed the length (a dotted capital İ becomes two characters), so its positions are not the text's.
   const search = new RegExp(escapeRegExp(needle), 'gi');
   search.lastIndex = after;
-  return search.exec(text.length > 400_000 ? text.slice(0, 400_000) : text)?.index ?? -1;
+  return search.exec(part)?.index ?? -1;
 }
 
 /** The current Outlook/OWA format: "Your message to … couldn't be delivered" … "Reported error:". */
