@@ -79,7 +79,9 @@ describe('release records survive a storage outage and a restart during it', () 
     expect(await approving).toMatchObject({ kind: 'released' });
     expect(gateway.releases).toHaveLength(1);
     expect((await storage.requests.get(asked.request.id))?.request.state.status).toBe('releasing');
-    expect(first.outage.failures).toEqual(['replace', 'append']);
+    // The first two tries, not all: the background retry of the request (500 ms after its journal entry) may already
+    // have failed too when the second journal write or this process is slow.
+    expect(first.outage.failures.slice(0, 2)).toEqual(['replace', 'append']);
     expect(readdirSync(journalDir).filter((name) => name.endsWith('.json'))).toHaveLength(2);
 
     // The first process dies during the outage (its retries never succeed); storage comes back; a new process starts.
