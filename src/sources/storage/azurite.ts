@@ -15,6 +15,8 @@ export interface AzuriteOptions {
   /** Keep nothing on disk: every start is empty (tests). */
   readonly inMemory?: boolean;
   readonly startTimeoutMs?: number;
+  /** How a free port is chosen when none is given (default: `freePort`); tests hand out a taken one first. */
+  readonly choosePort?: () => Promise<number>;
 }
 
 export interface RunningAzurite {
@@ -29,8 +31,8 @@ export interface RunningAzurite {
 const LISTENING = /successfully (?:listens|started) on (?:https?:\/\/)?(127\.0\.0\.1:\d+)/;
 
 /**
- * A free loopback port. Azurite's Table service does not report the port it got for port 0, so we choose one;
- * the short window between closing the probe and Azurite binding it is acceptable for tests and the demo.
+ * A free loopback port. Azurite's Table service does not report the port it got for port 0, so we choose one. Another
+ * process can take it between our probe and Azurite's bind: `startAzurite` then chooses again.
  */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -100,13 +102,36 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Tries of a service on a port we chose: another process can take it between our probe and Azurite's bind. */
+const CHOSEN_PORT_TRIES = 3;
+
+/**
+ * One service on `port`. A port the caller gave is used or the start fails; one we chose (`chosen`) is chosen again,
+ * other than `avoid` (the other service's), when Azurite finds it taken.
+ */
+async function startServiceOn(service: 'blob' | 'table', port: number, chosen: boolean, avoid: number, options: AzuriteOptions) {
+  for (let attempt = 1, next = port; ; attempt++) {
+    try {
+      return await startService(service, next, options);
+    } catch (error) {
+      if (!chosen || attempt === CHOSEN_PORT_TRIES || !/EADDRINUSE/.test(String(error))) throw error;
+      do next = await (options.choosePort ?? freePort)();
+      while (next === avoid);
+    }
+  }
+}
+
 /** Starts Azurite's Blob and Table services on loopback (tests, `npm run demo`). Call `stop()` when done. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
-  const blobPort = options.blobPort || (await freePort());
-  let tablePort = options.tablePort || (await freePort());
-  while (tablePort === blobPort) tablePort = await freePort();
+  const choosePort = options.choosePort ?? freePort;
+  const blobPort = options.blobPort || (await choosePort());
+  let tablePort = options.tablePort || (await choosePort());
+  while (tablePort === blobPort) tablePort = await choosePort();
   // Both services start at once (each is a Node process that takes a while to boot on a busy machine).
-  const started = await Promise.allSettled([startService('blob', blobPort, options), startService('table', tablePort, options)]);
+  const started = await Promise.allSettled([
+    startServiceOn('blob', blobPort, !options.blobPort, tablePort, options),
+    startServiceOn('table', tablePort, !options.tablePort, blobPort, options),
+  ]);
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
