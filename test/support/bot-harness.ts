@@ -68,11 +68,17 @@ export async function startConnector(): Promise<Connector> {
   });
 }
 
+const HARNESS_PLACEHOLDER_AFTER_MS = 60_000;
+
 export interface HarnessOptions {
   readonly env?: Record<string, string>;
   /** Replaces or extends the services built from the configuration (sources pointed at local peers). */
   readonly services?: (config: Config, base: Services) => Services;
   readonly storage?: Storage;
+  /**
+   * Default 60 s, not production's 3 s: tests read the first reply as the answer, and a loaded machine must not turn it
+   * into the "Looking into it" card. Tests of that card set a short one.
+   */
   readonly placeholderAfterMs?: number;
   /** How attached files are downloaded (tests of attachments point it at 127.0.0.1). */
   readonly attachments?: AttachmentReaderOptions;
@@ -143,7 +149,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const services = options.services ? options.services(config, base) : base;
   let server: RunningServer;
   try {
-    server = await startServer(config, services, { storage: options.storage, placeholderAfterMs: options.placeholderAfterMs, attachments: options.attachments });
+    server = await startServer(config, services, { storage: options.storage, placeholderAfterMs: options.placeholderAfterMs ?? HARNESS_PLACEHOLDER_AFTER_MS, attachments: options.attachments });
   } catch (error) {
     await connector.close();
     throw error;
