@@ -6,6 +6,8 @@ import { createServer, type AddressInfo } from 'node:net';
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
+type PortChooser = () => Promise<number>;
+
 export interface AzuriteOptions {
   /** Folder for Azurite's data; ignored when `inMemory` (tests). The demo keeps it under `.data/`. */
   readonly location?: string;
@@ -16,7 +18,7 @@ export interface AzuriteOptions {
   readonly inMemory?: boolean;
   readonly startTimeoutMs?: number;
   /** How a free port is chosen when none is given (default: `freePort`); tests hand out a taken one first. */
-  readonly choosePort?: () => Promise<number>;
+  readonly choosePort?: PortChooser;
 }
 
 export interface RunningAzurite {
@@ -105,18 +107,24 @@ function stopChild(child: ChildProcess): Promise<void> {
 /** Tries of a service on a port we chose: another process can take it between our probe and Azurite's bind. */
 const CHOSEN_PORT_TRIES = 3;
 
+/** A port `choosePort` gives other than `taken`: two probes in a row can be given the same free port. */
+async function portOtherThan(choosePort: PortChooser, taken: number): Promise<number> {
+  let port = await choosePort();
+  while (port === taken) port = await choosePort();
+  return port;
+}
+
 /**
- * One service on `port`. A port the caller gave is used or the start fails; one we chose (`chosen`) is chosen again,
- * other than `avoid` (the other service's), when Azurite finds it taken.
+ * One service on `port`. When we chose the port (`chooseAgain` is given) and Azurite finds it taken, it is chosen
+ * again; a port the caller gave is used or the start fails.
  */
-async function startServiceOn(service: 'blob' | 'table', port: number, chosen: boolean, avoid: number, options: AzuriteOptions) {
+async function startServiceOn(service: 'blob' | 'table', port: number, chooseAgain: PortChooser | null, options: AzuriteOptions) {
   for (let attempt = 1, next = port; ; attempt++) {
     try {
       return await startService(service, next, options);
     } catch (error) {
-      if (!chosen || attempt === CHOSEN_PORT_TRIES || !/EADDRINUSE/.test(String(error))) throw error;
-      do next = await (options.choosePort ?? freePort)();
-      while (next === avoid);
+      if (!chooseAgain || attempt === CHOSEN_PORT_TRIES || !/EADDRINUSE/.test(String(error))) throw error;
+      next = await chooseAgain();
     }
   }
 }
@@ -126,11 +134,11 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const choosePort = options.choosePort ?? freePort;
   const blobPort = options.blobPort || (await choosePort());
   let tablePort = options.tablePort || (await choosePort());
-  while (tablePort === blobPort) tablePort = await choosePort();
+  if (tablePort === blobPort) tablePort = await portOtherThan(choosePort, blobPort);
   // Both services start at once (each is a Node process that takes a while to boot on a busy machine).
   const started = await Promise.allSettled([
-    startServiceOn('blob', blobPort, !options.blobPort, tablePort, options),
-    startServiceOn('table', tablePort, !options.tablePort, blobPort, options),
+    startServiceOn('blob', blobPort, options.blobPort ? null : () => portOtherThan(choosePort, tablePort), options),
+    startServiceOn('table', tablePort, options.tablePort ? null : () => portOtherThan(choosePort, blobPort), options),
   ]);
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
