@@ -6,15 +6,26 @@ import { recordTurn } from '../ops/telemetry';
 import { HANDLERS } from './handlers';
 import type { Services } from './services';
 import { admitTenant, refusalReply } from './tenant-gate';
-import type { ConversationMemory, TurnInput } from './turn';
+import type { ConversationMemory, RememberedRequest, TurnInput } from './turn';
 
 /** Small talk is not a question to follow up on, and a 28 KB paste has no place in conversation state. */
 const NOT_REMEMBERED = new Set(['thanks', 'help', 'unknown']);
 
-function remember(memory: ConversationMemory, request: ParsedRequest): ConversationMemory {
-  if (NOT_REMEMBERED.has(request.intent)) return memory;
-  const kept = Object.entries(request).filter(([key, value]) => key !== 'pasted' && saysSomething(value));
-  return { ...memory, lastRequest: { ...(Object.fromEntries(kept) as Partial<ParsedRequest>), intent: request.intent } };
+/**
+ * The memory after this turn. Objects are built whole, not spread with a key added: Node 20's V8 adds a key to a
+ * spread copy through the runtime (see emptyRequest).
+ */
+function remember(memory: ConversationMemory, request: ParsedRequest, caseId: string | null): ConversationMemory {
+  const lastRequest = NOT_REMEMBERED.has(request.intent) ? memory.lastRequest : keptOf(request);
+  return caseId ? { lastRequest, caseId } : { lastRequest };
+}
+
+function keptOf(request: ParsedRequest): RememberedRequest {
+  const kept: Record<string, unknown> = { intent: request.intent };
+  for (const key of Object.keys(request) as (keyof ParsedRequest)[]) {
+    if (key !== 'pasted' && saysSomething(request[key])) kept[key] = request[key];
+  }
+  return kept as RememberedRequest;
 }
 
 const saysSomething = (value: unknown): boolean => value !== null && value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0);
@@ -22,7 +33,7 @@ const saysSomething = (value: unknown): boolean => value !== null && value !== u
 /** The last request as the parser takes it: whole, with what state left out back at its empty value. */
 function recall(memory: ConversationMemory): ParsedRequest | undefined {
   const last = memory.lastRequest;
-  return last && { ...emptyRequest(last.intent), direction: null, windowNote: null, replyCodes: [], ...last };
+  return last && Object.assign(emptyRequest(last.intent), last);
 }
 
 export interface Answer {
@@ -63,6 +74,5 @@ export async function respond(turn: TurnInput, memory: ConversationMemory, servi
   // The first real question opens the conversation's case; "Copy for ticket" and the case log hang off it.
   const caseId = memory.caseId ?? (opensCase(understood) ? newCaseId(turn.now) : null);
   reply = await withEvidence({ request: understood, reply, turn, caseId }, services);
-  const remembered = remember(memory, understood);
-  return { request: understood, replies: [reply, ...notices], memory: caseId ? { ...remembered, caseId } : remembered };
+  return { request: understood, replies: [reply, ...notices], memory: remember(memory, understood, caseId) };
 }

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { ConversationKind, ConversationRef, Actor, TurnInput } from '../assistant/turn';
+import type { ConversationKind, ConversationRef, Actor, Outbox, TurnInput } from '../assistant/turn';
 import type { ReadAttachments } from './attachments';
 
 /** Teams delivers at most ~28 KB of text in a message; anything longer is cut with a notice, never dropped silently. */
@@ -29,8 +29,11 @@ export function isAddressedToBot(activity: Partial<Activity>): boolean {
   );
 }
 
-/** `files` are the activity's attachments already read by `readTextAttachments` (it downloads, so it is async). */
-export function turnInputOf(activity: Partial<Activity>, now: Date, files?: ReadAttachments): TurnInput {
+/**
+ * `files` are the activity's attachments already read by `readTextAttachments` (it downloads, so it is async); `outbox`
+ * posts elsewhere in Teams. Both go into the one literal: a key added to a spread copy is slow (see emptyRequest).
+ */
+export function turnInputOf(activity: Partial<Activity>, now: Date, files?: ReadAttachments, outbox?: Outbox): TurnInput {
   const raw = typeof activity.text === 'string' ? activity.text : '';
   const notices: string[] = [];
   let text = raw;
@@ -47,5 +50,6 @@ export function turnInputOf(activity: Partial<Activity>, now: Date, files?: Read
     conversation: conversationOf(activity),
     timeZone: activity.localTimezone ?? null,
     now,
+    outbox,
   };
 }

@@ -117,7 +117,7 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
       const files = attachments?.length && admitTenant(services, conversationOf(context.activity).tenantId).kind === 'served'
         ? await readTextAttachments(attachments, options.attachments)
         : undefined;
-      const turn = { ...turnInputOf(context.activity, services.now(), files), outbox: outboxOf(context) };
+      const turn = turnInputOf(context.activity, services.now(), files, outboxOf(context));
       return respond(turn, state.conversation.memory ?? {}, services);
     })();
     // Most answers are ready in milliseconds, and a typing indicator before them is one more round trip to the Bot

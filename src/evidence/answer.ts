@@ -76,6 +76,16 @@ function firstLineEnds(plain: string): boolean {
   return start >= 0 && plain.indexOf('\n', start) >= 0;
 }
 
+/** The question, and the finding of a result card. Each entry is one literal: a key added to a spread copy is slow (see emptyRequest). */
+function caseEntriesOf(caseId: string, at: Date, request: ParsedRequest, reply: Reply, turn: TurnInput): CaseEntry[] {
+  const { tenantId, id: conversationId } = turn.conversation;
+  const when = at.toISOString();
+  const question: CaseEntry = { caseId, at: when, tenantId, conversationId, who: turn.actor, kind: 'question', intent: request.intent, text: turn.text.slice(0, MAX_QUESTION_CHARS) };
+  if (!isResultCard(reply)) return [question];
+  const { layer, rootCause } = findingOf(request.intent, reply);
+  return [question, { caseId, at: when, tenantId, conversationId, who: turn.actor, kind: 'finding', intent: request.intent, layer, rootCause }];
+}
+
 /**
  * What the evidence capability adds to an answer: the question and the finding in the case log, "Copy for ticket"
  * on every result card, and "Export trace (CSV)" on a diagnosis that read message trace rows.
@@ -86,13 +96,7 @@ export async function withEvidence(
 ): Promise<Reply> {
   const { request, reply, turn, caseId } = input;
   const at = services.now?.() ?? turn.now;
-  const base = { caseId: caseId ?? '', at: at.toISOString(), tenantId: turn.conversation.tenantId, conversationId: turn.conversation.id, who: turn.actor };
-  const entries: CaseEntry[] = [];
-  if (caseId && opensCase(request)) {
-    entries.push({ ...base, kind: 'question', intent: request.intent, text: turn.text.slice(0, MAX_QUESTION_CHARS) });
-    if (isResultCard(reply)) entries.push({ ...base, kind: 'finding', intent: request.intent, ...findingOf(request.intent, reply) });
-  }
-  const recorded = recordCase(services, entries);
+  const recorded = recordCase(services, caseId && opensCase(request) ? caseEntriesOf(caseId, at, request, reply, turn) : []);
   let answer: Reply = reply;
   try {
     if (isResultCard(reply) && opensCase(request)) {

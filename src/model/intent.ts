@@ -52,9 +52,14 @@ export interface ParsedRequest {
 
 export type Direction = 'inbound' | 'outbound';
 
+/**
+ * Every field, the optional ones too: a request is made by spreading this and overriding fields. Node 20's V8 gives a
+ * spread copy a key it did not have through the runtime, about 0.5 µs a key; overriding a key it has costs nothing.
+ */
 export function emptyRequest(intent: IntentKind): ParsedRequest {
   return {
     intent, symptom: null, senders: [], recipients: [], domains: [], codes: [], messageId: null,
     quarantineId: null, window: null, checks: [], ips: [], pasted: null, followUp: false,
-  };
+    direction: null, replyCodes: [], queryWindows: undefined, windowNote: null,
+  } satisfies Record<keyof ParsedRequest, unknown>;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 // The unguarded parser: parseRequest's catch-all must not be what keeps these properties true.
 import { interpretRequest as parseRequest } from '../../src/analyzers/intent';
-import { INTENT_KINDS, type ParsedRequest } from '../../src/model/intent';
+import { emptyRequest, INTENT_KINDS, type ParsedRequest } from '../../src/model/intent';
 
 const NOW = new Date('2026-11-20T15:00:00Z');
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -10,6 +10,8 @@ const TEN_DAYS = 10 * 24 * 3_600_000;
 /** Everything a handler relies on, whatever the input. */
 function expectWellFormed(request: ParsedRequest): void {
   expect(INTENT_KINDS).toContain(request.intent);
+  // Every field, in emptyRequest's order: requests are made by spreading it, and a key a spread copy lacked is slow.
+  expect(Object.keys(request)).toEqual(Object.keys(emptyRequest(request.intent)));
   for (const address of [...request.senders, ...request.recipients]) {
     expect(address).toBe(address.toLowerCase());
     expect(address).toContain('@');
