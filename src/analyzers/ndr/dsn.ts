@@ -74,7 +74,10 @@ export function typedValue(value: string | undefined): { type: string; value: st
   return { type: value.slice(0, semi).trim().toUpperCase(), value: value.slice(semi + 1).trim() };
 }
 
-/** Whether a text carries RFC 3464 fields at all (pasted into a text part, or a bare DSN). */
+/**
+ * Whether a text carries RFC 3464 fields at all (pasted into a text part, or a bare DSN). The unanchored search comes
+ * first: the engine skips ahead to each "-", while a multiline "^" is tried at every character of a text without one.
+ */
 export function hasDsnFields(text: string): boolean {
-  return /^(?:Final-Recipient|Original-Recipient)\s*:/im.test(text) && /^(?:Action|Status|Diagnostic-Code)\s*:/im.test(text);
+  return /-recipient\s*:/i.test(text) && /^(?:Final-Recipient|Original-Recipient)\s*:/im.test(text) && /^(?:Action|Status|Diagnostic-Code)\s*:/im.test(text);
 }

@@ -1,4 +1,4 @@
-import { analyzeNdr, explainResult, WHO_ACTS_LABEL, type NdrReport, type NdrResult } from '../../analyzers/ndr';
+import { analyzeNdr, explainResult, WHO_ACTS_LABEL, type Explanation, type NdrReport, type NdrResult } from '../../analyzers/ndr';
 import { escapeCardText } from '../../cards/escape';
 import { renderCard } from '../../cards/render';
 import { cardReply, textReply, type PeopleFound, type Reply } from '../../model/reply';
@@ -15,8 +15,7 @@ function statusLine(result: NdrResult): string {
   return [result.replyCode ? String(result.replyCode) : null, result.status].filter(Boolean).join(' ') || 'no code given';
 }
 
-function recipientView(result: NdrResult, index: number) {
-  const explanation = explainResult(result);
+function recipientView(result: NdrResult, index: number, explanation: Explanation) {
   return {
     index,
     headline: escapeCardText(explanation.title, 300),
@@ -63,7 +62,8 @@ export function ndrReply(report: NdrReport): Reply {
     docs: /^https:\/\//.test(report.explanation.docs) ? report.explanation.docs : '',
     several: report.results.length > 1,
     count: report.results.length,
-    recipients: shown.map(recipientView),
+    // The report's own explanation is its main recipient's: worked out once.
+    recipients: shown.map((result, index) => recipientView(result, index, result === main ? report.explanation : explainResult(result))),
     more: report.results.length > shown.length ? `…and ${report.results.length - shown.length} more recipients (see the plain-text answer or the CLI).` : '',
   };
   return cardReply(renderCard('ndr', data), ndrText(report), report, peopleOf(report));
