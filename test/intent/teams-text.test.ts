@@ -46,6 +46,18 @@ describe('what Teams and Outlook put around a question', () => {
     expect(request.pasted).not.toContain('got this');
   });
 
+  it('reads a pasted NDR’s codes from its opening lines and its status lines only, however long the paste', () => {
+    const opening = ['Delivery has failed to these recipients or groups:', 'bob@fabrikam.com', "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'"];
+    const quoted = Array.from({ length: 45 }, (_, i) => `line ${i} of the original message`);
+    // Past the opening lines: a code in passing is not read, nor one beyond the 600 characters read of a line.
+    const later = ['a quoted line that mentions 4.4.7 in passing', 'Status: 5.7.1', `${'x'.repeat(700)} said: 5.2.2`];
+    const short = [...opening, ...quoted, ...later].join('\n');
+    const long = [short, ...Array.from({ length: 300 }, (_, i) => `padding line ${i} of the original message`)].join('\n');
+    expect(short.length).toBeLessThan(8000);
+    expect(long.length).toBeGreaterThan(8000);
+    for (const text of [short, long]) expect(ask(text).codes).toEqual(['5.1.10', '5.7.1']);
+  });
+
   it('keeps a pasted header block whole, from its first header line', () => {
     const headers = 'Received: from a.example.net by b.example.net; Mon, 16 Nov 2026 08:00:00 +0000\nAuthentication-Results: spf=pass\nFrom: x@example.net\nTo: y@contoso.com';
     const request = ask(`why was this late?\n${headers}`);
