@@ -56,17 +56,13 @@ const MAX_LINES = 4000;
 export function detectPaste(text: string): Paste | null {
   if (text.length < 60 || !/[\n:]/.test(text)) return null;
   const markers = countMarkers(text.toLowerCase(), 2);
-  const lines = text.split('\n', MAX_LINES);
-
-  const isNdr = markers >= 2 || (markers >= 1 && text.length >= 150 && nonEmptyLines(lines) >= 3);
-  if (isNdr) {
-    const start = blockStart(lines, (line) => NDR_OPENERS.some((opener) => line.includes(opener)) || HEADER_LINE.test(line));
-    return split('ndr', text, lines, start);
-  }
+  const isNdr = markers >= 2 || (markers >= 1 && text.length >= 150 && nonEmptyLines(text.split('\n', MAX_LINES)) >= 3);
+  if (isNdr) return split('ndr', text, ndrBlockStart(text));
   // Header fields are counted only for what is not an NDR (an NDR quotes headers too, and wins).
+  const lines = text.split('\n', MAX_LINES);
   const { headerLines, transport, firstHeader } = headerFields(lines);
-  if (headerLines >= 3 && transport >= 1) return split('headers', text, lines, firstHeader);
-  if (headerLines >= 2 && transport >= 2) return split('headers', text, lines, firstHeader);
+  if (headerLines >= 3 && transport >= 1) return split('headers', text, offsetOfLine(lines, firstHeader));
+  if (headerLines >= 2 && transport >= 2) return split('headers', text, offsetOfLine(lines, firstHeader));
   return null;
 }
 
@@ -110,13 +106,29 @@ function nonEmptyLines(lines: readonly string[]): number {
   return count;
 }
 
-function blockStart(lines: readonly string[], opens: (lowerLine: string) => boolean): number {
-  for (let i = 0; i < lines.length; i += 1) if (opens(lines[i].toLowerCase())) return i;
+const opensNdr = (lowerLine: string): boolean => NDR_OPENERS.some((opener) => lowerLine.includes(opener)) || HEADER_LINE.test(lowerLine);
+
+/**
+ * Where the NDR block starts: the first of the first MAX_LINES lines that opens one, else the start of the text. Read
+ * line by line up to it (usually the first or second line), without splitting the whole paste.
+ */
+function ndrBlockStart(text: string): number {
+  let start = 0;
+  for (let i = 0; i < MAX_LINES; i += 1) {
+    const newline = text.indexOf('\n', start);
+    if (opensNdr(text.slice(start, newline < 0 ? text.length : newline).toLowerCase())) return start;
+    if (newline < 0) break;
+    start = newline + 1;
+  }
   return 0;
 }
 
-function split(kind: PasteKind, text: string, lines: readonly string[], start: number): Paste {
+function offsetOfLine(lines: readonly string[], index: number): number {
   let offset = 0;
-  for (let i = 0; i < start; i += 1) offset += lines[i].length + 1;
+  for (let i = 0; i < index; i += 1) offset += lines[i].length + 1;
+  return offset;
+}
+
+function split(kind: PasteKind, text: string, offset: number): Paste {
   return { kind, question: text.slice(0, offset).trim(), block: text.slice(offset).trim() };
 }
