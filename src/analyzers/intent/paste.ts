@@ -61,9 +61,8 @@ export function detectPaste(text: string): Paste | null {
   // Header fields are counted only for what is not an NDR (an NDR quotes headers too, and wins).
   const lines = text.split('\n', MAX_LINES);
   const { headerLines, transport, firstHeader } = headerFields(lines);
-  if (headerLines >= 3 && transport >= 1) return split('headers', text, offsetOfLine(lines, firstHeader));
-  if (headerLines >= 2 && transport >= 2) return split('headers', text, offsetOfLine(lines, firstHeader));
-  return null;
+  const isHeaders = (headerLines >= 3 && transport >= 1) || (headerLines >= 2 && transport >= 2);
+  return isHeaders ? split('headers', text, offsetOfLine(lines, firstHeader)) : null;
 }
 
 /** Lines that are known header fields, how many of them only a header block has, and where the first one is. */
