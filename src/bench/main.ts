@@ -77,7 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
   writeFileSync(`${options.out}/report.json`, JSON.stringify(report, null, 2) + '\n');
   writeFileSync(`${options.out}/report.md`, renderMarkdown(report));
   writeFileSync(`${options.out}/latency.svg`, renderLatencySvg(sections.flatMap((section) => section.latencies)));
-  context.log(`targets met: ${report.summary.met}/${report.summary.targets}; wrote ${options.out}/report.json, report.md, latency.svg`);
+  context.log(`targets met: ${report.summary.met}/${report.summary.targets} (${report.summary.withinNoise} within noise); wrote ${options.out}/report.json, report.md, latency.svg`);
   return 0;
 }
 

@@ -58,7 +58,14 @@ export interface BenchReport {
     readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
   };
   readonly sections: readonly Section[];
-  readonly summary: { readonly targets: number; readonly met: number; readonly notMet: number; readonly notMeasured: number };
+  readonly summary: {
+    readonly targets: number;
+    readonly met: number;
+    readonly notMet: number;
+    readonly notMeasured: number;
+    /** Targets, met or not, whose median's interval crosses the target: more runs could turn their verdict. */
+    readonly withinNoise: number;
+  };
 }
 
 export function meets(value: number, target: Target): boolean {
@@ -84,7 +91,19 @@ export function figure(id: string, label: string, unit: string, runs: readonly n
 export function summarize(sections: readonly Section[]): BenchReport['summary'] {
   const withTargets = sections.flatMap((section) => section.figures.filter((item) => item.target !== null));
   const met = withTargets.filter((item) => item.met === true).length;
-  return { targets: withTargets.length, met, notMet: withTargets.length - met, notMeasured: sections.filter((section) => section.status !== 'ran').length };
+  return {
+    targets: withTargets.length,
+    met,
+    notMet: withTargets.length - met,
+    notMeasured: sections.filter((section) => section.status !== 'ran').length,
+    withinNoise: withTargets.filter(withinNoise).length,
+  };
+}
+
+/** The verdict could go either way: one end of the median's interval meets the target and the other does not. */
+export function withinNoise(item: Figure): boolean {
+  const interval = item.value.interval;
+  return item.target !== null && interval !== null && meets(interval.low, item.target) !== meets(interval.high, item.target);
 }
 
 function show(value: number): string {
@@ -94,7 +113,12 @@ function show(value: number): string {
 
 function verdict(item: Figure): string {
   if (item.met === null) return '';
-  return item.met ? '**met**' : '**not met**';
+  return `${item.met ? '**met**' : '**not met**'}${withinNoise(item) ? ' (within noise)' : ''}`;
+}
+
+function intervalCell(item: Figure): string {
+  const interval = item.value.interval;
+  return interval ? `${show(interval.low)}–${show(interval.high)} (${Math.floor(interval.confidence * 100)}%)` : '–';
 }
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -106,14 +130,20 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     `Generated ${report.generatedAt} by \`npm run bench\` in ${Math.round(report.durationSeconds)} s on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. ` +
       `Load average (1/5/15 min) at start ${machine.loadAverage.start.map((value) => value.toFixed(2)).join(' / ')}, at end ${machine.loadAverage.end.map((value) => value.toFixed(2)).join(' / ')}: ` +
-      'the machine is shared, so absolute figures are noisy; each figure is the median of several runs, with the spread (min–max) beside it.',
+      'the machine is shared, so absolute figures are noisy; each figure is the median of several runs, with the spread (min–max) beside it. ' +
+      'The interval is two of the runs between which the median of many more runs would fall, with the confidence shown (assuming only that runs are independent, each as likely to fall below the true median as above it). ' +
+      'A verdict marked "within noise" has an interval that crosses its target: more runs could turn it.',
     '',
   );
-  lines.push(`**Targets: ${report.summary.met} of ${report.summary.targets} met**${report.summary.notMeasured > 0 ? `, ${report.summary.notMeasured} section(s) not measured` : ''}.`, '');
-  lines.push('| Target | Median | Spread | Verdict |', '|---|---|---|---|');
+  const { summary } = report;
+  lines.push(
+    `**Targets: ${summary.met} of ${summary.targets} met**${summary.withinNoise > 0 ? `; ${summary.withinNoise} of the ${summary.targets} within noise` : ''}${summary.notMeasured > 0 ? `, ${summary.notMeasured} section(s) not measured` : ''}.`,
+    '',
+  );
+  lines.push('| Target | Median | Spread | Interval | Verdict |', '|---|---|---|---|---|');
   for (const section of report.sections) {
     for (const item of section.figures.filter((candidate) => candidate.target !== null)) {
-      lines.push(`| ${escapeCell(`${section.title}: ${item.label} (target ${item.target!.text})`)} | ${show(item.value.median)} ${item.unit} | ${show(item.value.min)}–${show(item.value.max)} | ${verdict(item)} |`);
+      lines.push(`| ${escapeCell(`${section.title}: ${item.label} (target ${item.target!.text})`)} | ${show(item.value.median)} ${item.unit} | ${show(item.value.min)}–${show(item.value.max)} | ${intervalCell(item)} | ${verdict(item)} |`);
     }
   }
   lines.push('', '![latency distributions](latency.svg)', '');
@@ -121,10 +151,10 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(`## ${section.title}`, '');
     lines.push(`_${section.status}; ${section.seconds.toFixed(1)} s; load average ${section.load.start.toFixed(2)} → ${section.load.end.toFixed(2)}_`, '');
     if (section.figures.length > 0) {
-      lines.push('| Figure | Median | Spread (min–max) | Runs | Target | Verdict |', '|---|---|---|---|---|---|');
+      lines.push('| Figure | Median | Spread (min–max) | Interval | Runs | Target | Verdict |', '|---|---|---|---|---|---|---|');
       for (const item of section.figures) {
         lines.push(
-          `| ${escapeCell(item.label)}${item.note ? ` (${escapeCell(item.note)})` : ''} | ${show(item.value.median)} ${item.unit} | ${show(item.value.min)}–${show(item.value.max)} | ${item.value.runs.length} | ${item.target ? escapeCell(item.target.text) : ''} | ${verdict(item)} |`,
+          `| ${escapeCell(item.label)}${item.note ? ` (${escapeCell(item.note)})` : ''} | ${show(item.value.median)} ${item.unit} | ${show(item.value.min)}–${show(item.value.max)} | ${intervalCell(item)} | ${item.value.runs.length} | ${item.target ? escapeCell(item.target.text) : ''} | ${verdict(item)} |`,
         );
       }
       lines.push('');

@@ -26,6 +26,8 @@ export interface Spread {
   readonly max: number;
   /** (max − min) / median: 0.1 means the runs were within 10% of each other. */
   readonly relative: number;
+  /** Where the median of many more runs would likely fall; null when there are too few runs to say. */
+  readonly interval: MedianInterval | null;
   readonly runs: readonly number[];
 }
 
@@ -34,7 +36,38 @@ export function spreadOf(runs: readonly number[]): Spread {
   const mid = median(finite);
   const min = finite.length > 0 ? Math.min(...finite) : Number.NaN;
   const max = finite.length > 0 ? Math.max(...finite) : Number.NaN;
-  return { median: mid, min, max, relative: mid > 0 ? (max - min) / mid : 0, runs: [...runs] };
+  return { median: mid, min, max, relative: mid > 0 ? (max - min) / mid : 0, interval: medianInterval(finite), runs: [...runs] };
+}
+
+/** Two of the runs that bracket the true median with (at least) the stated confidence. */
+export interface MedianInterval {
+  readonly low: number;
+  readonly high: number;
+  /** The exact confidence of this pair of runs, e.g. 0.961 for the 2nd and 8th of 9. */
+  readonly confidence: number;
+}
+
+/**
+ * How far the median of a few runs can be trusted, without assuming how the runs are distributed: each run falls
+ * below the true median with probability ½, so the k-th smallest and the k-th largest of n runs bracket it with
+ * confidence 1 − 2·P(Binomial(n, ½) < k). The narrowest such pair (largest k) that reaches `wanted` is returned; null
+ * when even the smallest and largest run do not (fewer than 5 runs at 90%).
+ */
+export function medianInterval(runs: readonly number[], wanted = 0.9): MedianInterval | null {
+  const sorted = runs.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  const n = sorted.length;
+  let best: MedianInterval | null = null;
+  let below = 0; // P(Binomial(n, ½) < k), built up term by term in log space (2^-n underflows past 1,074 runs)
+  let logChoose = 0; // log C(n, i)
+  for (let k = 1; k <= Math.ceil(n / 2); k++) {
+    const i = k - 1;
+    if (i > 0) logChoose += Math.log((n - i + 1) / i);
+    below += Math.exp(logChoose - n * Math.LN2);
+    const confidence = 1 - 2 * below;
+    if (confidence < wanted) break;
+    best = { low: sorted[k - 1], high: sorted[n - k], confidence };
+  }
+  return best;
 }
 
 /** The percentiles the latency chart draws for one distribution. */

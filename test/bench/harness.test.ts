@@ -6,9 +6,9 @@ import { auditChain, criticalPath, graphCallBudget, spfChain } from '../../src/b
 import type { DomainAudit } from '../../src/diagnosis/domain';
 import { agreement } from '../../src/bench/ndr';
 import { benchOptions, benchUsage } from '../../src/bench/options';
-import { figure, meets, renderLatencySvg, renderMarkdown, summarize, type BenchReport, type Section } from '../../src/bench/report';
+import { figure, meets, renderLatencySvg, renderMarkdown, summarize, withinNoise, type BenchReport, type Section } from '../../src/bench/report';
 import { DIAGNOSIS_QUESTIONS, headerBlock, longPaste, shortMessages, soakConversation } from '../../src/bench/samples';
-import { distributionOf, median, percentile, round, spreadOf } from '../../src/bench/stats';
+import { distributionOf, median, medianInterval, percentile, round, spreadOf } from '../../src/bench/stats';
 
 /** The bench's pure parts: its arithmetic, its report, its critical-path derivation and its inputs. No timing here. */
 
@@ -40,6 +40,26 @@ describe('percentiles, medians and spreads', () => {
     expect(spread.relative).toBeCloseTo(0.2);
   });
 
+  it('brackets the median between two runs, as tightly as the wanted confidence allows', () => {
+    // Nine runs: the 2nd and 8th smallest hold the true median with 1 − 2·(1 + 9)/512 = 96.1%; the 3rd and 7th only 82%.
+    expect(medianInterval([9, 1, 8, 2, 7, 3, 6, 4, 5])).toEqual({ low: 2, high: 8, confidence: 1 - 20 / 512 });
+    expect(medianInterval([9, 1, 8, 2, 7, 3, 6, 4, 5], 0.8)).toEqual({ low: 3, high: 7, confidence: 1 - 92 / 512 });
+    // Five runs reach 90% only as min–max (93.75%); four never do.
+    expect(medianInterval([5, 1, 4, 2, 3])).toEqual({ low: 1, high: 5, confidence: 0.9375 });
+    expect(medianInterval([4, 1, 3, 2])).toBeNull();
+    expect(medianInterval([1, Number.NaN, 2, 3, 4])).toBeNull();
+    expect(spreadOf([100, 90, 110]).interval).toBeNull();
+  });
+
+  it('with many runs the interval narrows to about ±1.645·√n/2 ranks around the middle (no underflow)', () => {
+    const runs = Array.from({ length: 5000 }, (_, index) => index);
+    const interval = medianInterval(runs)!;
+    expect(interval.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(interval.confidence).toBeLessThan(0.91);
+    expect(Math.abs(interval.low - (2500 - 58))).toBeLessThanOrEqual(2);
+    expect(Math.abs(interval.high - (2500 + 58))).toBeLessThanOrEqual(2);
+  });
+
   it('a distribution carries the percentiles the chart draws', () => {
     const distribution = distributionOf(Array.from({ length: 100 }, (_, index) => index + 1));
     expect(distribution).toEqual({ count: 100, p1: 1, p25: 25, p50: 50, p75: 75, p99: 99, max: 100 });
@@ -66,6 +86,19 @@ describe('targets: met or not met, judged on the median', () => {
     expect(item.value.median).toBe(0.6);
     expect(item.met).toBe(true);
     expect(figure('y', 'info', 'ms', [1]).met).toBeNull();
+  });
+
+  it('a verdict is within noise when the median\'s interval crosses the target, whichever way the median fell', () => {
+    const target = { comparison: '>=', value: 70, text: '≥ 70%' } as const;
+    const narrowlyMet = figure('r', 'ratio', '%', [62, 66, 69, 70, 71, 72, 73, 75, 80], target);
+    expect(narrowlyMet.met).toBe(true);
+    expect(withinNoise(narrowlyMet)).toBe(true);
+    const clearlyMet = figure('r', 'ratio', '%', [71, 72, 73, 74, 75, 76, 77, 78, 79], target);
+    expect(withinNoise(clearlyMet)).toBe(false);
+    const narrowlyMissed = figure('r', 'ratio', '%', [60, 65, 66, 67, 69, 70, 71, 72, 75], target);
+    expect(narrowlyMissed.met).toBe(false);
+    expect(withinNoise(narrowlyMissed)).toBe(true);
+    expect(withinNoise(figure('r', 'ratio', '%', [69, 71, 72], target))).toBe(false);
   });
 });
 
@@ -103,18 +136,26 @@ function report(sections: Section[]): BenchReport {
 describe('the report', () => {
   it('counts targets met and not met, and sections not measured', () => {
     const summary = summarize([section(), section({ id: 'ndr', status: 'skipped', figures: [] })]);
-    expect(summary).toEqual({ targets: 2, met: 1, notMet: 1, notMeasured: 1 });
+    expect(summary).toEqual({ targets: 2, met: 1, notMet: 1, notMeasured: 1, withinNoise: 0 });
   });
 
   it('the Markdown has a target table with each verdict, one table per section, and the load average', () => {
     const markdown = renderMarkdown(report([section()]));
     expect(markdown).toMatch(/\*\*Targets: 1 of 2 met\*\*/);
-    expect(markdown).toMatch(/\| 2\. Intent parsing: 200-character message: p99 \(target p99 < 1 ms\) \| 0\.45 ms \| 0\.4–0\.5 \| \*\*met\*\* \|/);
-    expect(markdown).toMatch(/28 KB paste: p99 \(target p99 < 20 ms\) \| 25 ms \| 22–30 \| \*\*not met\*\*/);
+    expect(markdown).toMatch(/\| 2\. Intent parsing: 200-character message: p99 \(target p99 < 1 ms\) \| 0\.45 ms \| 0\.4–0\.5 \| – \| \*\*met\*\* \|/);
+    expect(markdown).toMatch(/28 KB paste: p99 \(target p99 < 20 ms\) \| 25 ms \| 22–30 \| – \| \*\*not met\*\*/);
     expect(markdown).toContain('## 2. Intent parsing');
     expect(markdown).toContain('load average 1.50 → 2.50');
     expect(markdown).toContain('a note with | a pipe');
     expect(markdown).toContain('![latency distributions](latency.svg)');
+  });
+
+  it('the Markdown shows each median\'s interval and marks a verdict that more runs could turn', () => {
+    const ratio = figure('throughput.ratio', 'NDR path ÷ echo', '%', [62, 66, 69, 70, 71, 72, 73, 75, 80], { comparison: '>=', value: 70, text: '≥ 70%' });
+    const markdown = renderMarkdown(report([section({ id: 'throughput', title: '6. Bot throughput', figures: [ratio] })]));
+    expect(markdown).toMatch(/\*\*Targets: 1 of 1 met\*\*; 1 of the 1 within noise\./);
+    expect(markdown).toMatch(/\| 6\. Bot throughput: NDR path ÷ echo \(target ≥ 70%\) \| 71 % \| 62–80 \| 66–75 \(96%\) \| \*\*met\*\* \(within noise\) \|/);
+    expect(markdown).toMatch(/\| NDR path ÷ echo \| 71 % \| 62–80 \| 66–75 \(96%\) \| 9 \| ≥ 70% \| \*\*met\*\* \(within noise\) \|/);
   });
 
   it('the JSON keeps every run of every figure', () => {
