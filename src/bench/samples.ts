@@ -59,10 +59,28 @@ HOP	TIME (UTC)	FROM	TO	WITH	RELAY TIME
 2	11/20/2026 2:55:33 PM	DM6PR12MB1234.namprd12.prod.outlook.com	DM6PR12MB3456.namprd12.prod.outlook.com	Microsoft SMTP Server (version=TLS1_2)	1 sec
 `;
 
-/** A pasted Exchange Online NDR as Teams delivers it (HTML paragraphs), with the question in front. */
-export function pastedNdr(): string {
-  const html = EXO_NDR.split('\n').map((line) => `<p>${line.replace(/\t/g, '&nbsp;&nbsp;')}</p>`).join('');
+const RECIPIENTS = ['bob.smtih', 'megan.bowen', 'lidia.holloway', 'adele.vance', 'diego.siciliani', 'grady.archie', 'lynne.robbins', 'nestor.wilke'];
+
+/**
+ * A pasted Exchange Online NDR as Teams delivers it (HTML paragraphs), with the question in front. `variant` makes it
+ * the NDR of another message (another recipient, time and subject, about the same length): the bench pastes a
+ * different one each time, as a helpdesk's traffic does, so that an answer or a cache keyed by the text gains
+ * nothing real traffic would not. Variant 0 is the same text every time.
+ */
+export function pastedNdr(variant = 0): string {
+  const ndr = variant === 0 ? EXO_NDR : ndrAbout(variant);
+  const html = ndr.split('\n').map((line) => `<p>${line.replace(/\t/g, '&nbsp;&nbsp;')}</p>`).join('');
   return `<p>can you explain this bounce?</p>${html}`;
+}
+
+function ndrAbout(variant: number): string {
+  const recipient = `${RECIPIENTS[variant % RECIPIENTS.length]}${Math.floor(variant / RECIPIENTS.length)}`;
+  const seconds = String(variant % 60).padStart(2, '0');
+  const minutes = String(Math.floor(variant / 60) % 60).padStart(2, '0');
+  return EXO_NDR.replaceAll('bob.smtih', recipient)
+    .replaceAll('2:55:32 PM', `2:${minutes}:${seconds} PM`)
+    .replaceAll('2:55:33 PM', `2:${minutes}:${seconds} PM`)
+    .replace('Quarterly report', `Quarterly report #${variant}`);
 }
 
 /** A question followed by a long paste (an NDR and the original message's headers), to `bytes` characters. */
@@ -137,7 +155,7 @@ export function soakConversation(index: number): string[] {
   return [
     'what does 5.7.708 mean?',
     `${trace}?`,
-    pastedNdr(),
+    pastedNdr(index + 1),
     headerBlock(8, 6 * 1024),
     index % 2 === 0 ? 'and yesterday?' : 'help',
   ];

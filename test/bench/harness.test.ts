@@ -1,5 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { analyzeHeaders } from '../../src/analyzers/headers';
+import { analyzeNdr } from '../../src/analyzers/ndr';
 import { parseRequest } from '../../src/analyzers/intent';
 import type { SpfNode } from '../../src/analyzers/spf';
 import { auditChain, criticalPath, graphCallBudget, spfChain } from '../../src/bench/critical-path';
@@ -7,7 +8,7 @@ import type { DomainAudit } from '../../src/diagnosis/domain';
 import { agreement } from '../../src/bench/ndr';
 import { benchOptions, benchUsage } from '../../src/bench/options';
 import { figure, meets, renderLatencySvg, renderMarkdown, summarize, withinNoise, type BenchReport, type Section } from '../../src/bench/report';
-import { DIAGNOSIS_QUESTIONS, headerBlock, longPaste, shortMessages, soakConversation } from '../../src/bench/samples';
+import { DIAGNOSIS_QUESTIONS, headerBlock, longPaste, pastedNdr, shortMessages, soakConversation } from '../../src/bench/samples';
 import { distributionOf, median, medianInterval, percentile, round, spreadOf } from '../../src/bench/stats';
 
 /** The bench's pure parts: its arithmetic, its report, its critical-path derivation and its inputs. No timing here. */
@@ -257,6 +258,21 @@ describe('the bench\'s inputs look like what a helpdesk pastes', () => {
     const paste = longPaste(28 * 1024);
     expect(paste).toHaveLength(28 * 1024);
     expect(parseRequest(paste, { now: new Date('2026-11-20T15:00:00Z'), timeZone: 'UTC' }).intent).toBe('ndr');
+  });
+
+  it('the pasted NDRs are all different texts, each the same kind of bounce about its own recipient, of about the same size', () => {
+    const variants = [0, 1, 2, 9, 255, 256].map((variant) => pastedNdr(variant));
+    expect(new Set(variants).size).toBe(variants.length);
+    expect(pastedNdr(0)).toBe(pastedNdr());
+    for (const [index, paste] of variants.entries()) {
+      expect(Math.abs(paste.length - variants[0].length)).toBeLessThan(40);
+      const report = analyzeNdr(parseRequest(paste, { now: new Date('2026-11-20T15:00:00Z'), timeZone: 'UTC' }).pasted ?? '');
+      expect(report.kind).toBe('ndr');
+      if (report.kind !== 'ndr') continue;
+      expect(report.results).toHaveLength(1);
+      expect(report.results[0]).toMatchObject({ status: '5.1.10', reason: 'userunknown' });
+      if (index > 0) expect(report.results[0].recipient).not.toBe('bob.smtih@contoso.com');
+    }
   });
 
   it('the header block has 60 hops in 64 KB, and the one that waited 41 minutes is the slowest', () => {

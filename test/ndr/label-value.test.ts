@@ -24,6 +24,12 @@ describe('labelValue reads the value after an Exchange label, up to the next lab
     expect(labelValue('Sender Address: Recipient Address: bob@contoso.com', 'Sender Address:')).toBeNull();
   });
 
+  it('a label that starts another ("Original Message Headers" in "Original message headers:") is known where the longer one is', () => {
+    // The value after the first "…headers:" ends where the second begins: there "…Headers" starts, a label of its own.
+    const twice = 'Original message headers: Received: from a.example ORIGINAL MESSAGE HEADERS: Received: from b.example';
+    expect(labelValue(twice, 'Original message headers:')).toBe('Received: from a.example');
+  });
+
   it('reads the same values when lower-casing moves the positions (a dotted capital İ becomes two characters)', () => {
     const moved = `İİİİ ${DETAILS}`;
     expect(moved.toLowerCase().length).not.toBe(moved.length);

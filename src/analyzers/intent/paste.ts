@@ -1,4 +1,4 @@
-import { anyOfPhrases } from '../strings';
+import { anyOfPhrases, contiguous } from '../strings';
 
 /**
  * Tells a pasted non-delivery report or header block from a question. An NDR is recognised by the sentences every
@@ -129,5 +129,6 @@ function offsetOfLine(lines: readonly string[], index: number): number {
 }
 
 function split(kind: PasteKind, text: string, offset: number): Paste {
-  return { kind, question: text.slice(0, offset).trim(), block: text.slice(offset).trim() };
+  // The block is read again and again by its analyzer: as a string of its own, not through a slice of the message.
+  return { kind, question: text.slice(0, offset).trim(), block: contiguous(text.slice(offset).trim()) };
 }

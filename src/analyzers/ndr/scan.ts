@@ -373,17 +373,28 @@ interface LabelMark {
 }
 
 /**
- * Every known label in a text, in order of position: one search per label per text, not one per lookup. Kept with the
- * text's lower-cased copy, which they are read from.
+ * Every label as one expression, the longer of two labels that start alike first (so it is the one found), and the
+ * labels that start each label (found where it is found). One pass over a text instead of one search per label: the
+ * labels' first letters are common ones, and each search stopped at most of them.
+ */
+const LABEL_SEARCH = new RegExp([...LOWER_LABELS].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+const SHORTER_LABELS_AT_START = new Map(LOWER_LABELS.map((label) => [label, LOWER_LABELS.filter((other) => other !== label && label.startsWith(other))]));
+
+/**
+ * Every known label in a text, in order of position, overlapping ones too. Kept with the text's lower-cased copy,
+ * which they are read from.
  */
 function labelMarks(text: string): readonly LabelMark[] {
   const lower = lowerWindow(text);
   if (lowered.marks) return lowered.marks;
   const marks: LabelMark[] = [];
-  for (const label of LOWER_LABELS) {
-    for (let at = lower.indexOf(label); at >= 0; at = lower.indexOf(label, at + 1)) marks.push({ at, label });
+  LABEL_SEARCH.lastIndex = 0;
+  for (let found = LABEL_SEARCH.exec(lower); found; found = LABEL_SEARCH.exec(lower)) {
+    marks.push({ at: found.index, label: found[0] });
+    for (const label of SHORTER_LABELS_AT_START.get(found[0]) ?? []) marks.push({ at: found.index, label });
+    LABEL_SEARCH.lastIndex = found.index + 1;
   }
-  lowered.marks = marks.sort((a, b) => a.at - b.at);
+  lowered.marks = marks;
   return marks;
 }
 
