@@ -1,6 +1,6 @@
 import { parseRequest } from '../analyzers/intent';
 import { newCaseId, opensCase, withEvidence } from '../evidence/answer';
-import { emptyRequest, type ParsedRequest } from '../model/intent';
+import { emptyRequest, isSmallTalk, type ParsedRequest } from '../model/intent';
 import { textReply, withPeople, type Reply } from '../model/reply';
 import { recordTurn } from '../ops/telemetry';
 import { HANDLERS } from './handlers';
@@ -8,15 +8,13 @@ import type { Services } from './services';
 import { admitTenant, refusalReply } from './tenant-gate';
 import type { ConversationMemory, RememberedRequest, TurnInput } from './turn';
 
-/** Small talk is not a question to follow up on, and a 28 KB paste has no place in conversation state. */
-const NOT_REMEMBERED = new Set(['thanks', 'help', 'unknown']);
-
 /**
- * The memory after this turn. Objects are built whole, not spread with a key added: Node 20's V8 adds a key to a
+ * The memory after this turn: small talk is not a question to follow up on, and a 28 KB paste has no place in
+ * conversation state. Objects are built whole, not spread with a key added: Node 20's V8 adds a key to a
  * spread copy through the runtime (see emptyRequest).
  */
 function remember(memory: ConversationMemory, request: ParsedRequest, caseId: string | null): ConversationMemory {
-  const lastRequest = NOT_REMEMBERED.has(request.intent) ? memory.lastRequest : keptOf(request);
+  const lastRequest = isSmallTalk(request.intent) ? memory.lastRequest : keptOf(request);
   return caseId ? { lastRequest, caseId } : { lastRequest };
 }
 

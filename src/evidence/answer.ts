@@ -3,15 +3,14 @@ import { toPlainText } from '../analyzers/intent/normalize';
 import type { Services } from '../assistant/services';
 import type { TurnInput } from '../assistant/turn';
 import type { CaseEntry } from '../model/case';
-import type { ParsedRequest } from '../model/intent';
+import { isSmallTalk, type ParsedRequest } from '../model/intent';
 import type { Reply } from '../model/reply';
 import { settledWithin } from '../ops/deadline';
 import { withExportButton, withTicketCopy } from './card';
 import { findingOf, ticketSummary, traceRowsOf } from './ticket';
 
 /** Small talk and help are not a case; everything else a person asks is. */
-const NOT_A_CASE = new Set(['thanks', 'help', 'unknown']);
-export const opensCase = (request: ParsedRequest): boolean => !NOT_A_CASE.has(request.intent);
+export const opensCase = (request: ParsedRequest): boolean => !isSmallTalk(request.intent);
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -8,6 +8,10 @@ export const INTENT_KINDS = [
 ] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];
 
+const SMALL_TALK: ReadonlySet<IntentKind> = new Set(['thanks', 'help', 'unknown']);
+/** Thanks, help and what was not understood: not a question about mail (no case opens, nothing to follow up on). */
+export const isSmallTalk = (intent: IntentKind): boolean => SMALL_TALK.has(intent);
+
 export type Symptom = 'bounce' | 'missing' | 'delay' | 'junk';
 export type DomainCheck = 'spf' | 'dkim' | 'dmarc' | 'mx' | 'mta-sts';
 

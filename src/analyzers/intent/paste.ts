@@ -56,13 +56,15 @@ const MAX_LINES = 4000;
 export function detectPaste(text: string): Paste | null {
   if (text.length < 60 || !/[\n:]/.test(text)) return null;
   const markers = countMarkers(text.toLowerCase(), 2);
-  const isNdr = markers >= 2 || (markers >= 1 && text.length >= 150 && nonEmptyLines(text.split('\n', MAX_LINES)) >= 3);
+  // Split only when needed, and once: an NDR with two markers never is (its block start is read line by line).
+  let allLines: string[] | undefined;
+  const lines = () => (allLines ??= text.split('\n', MAX_LINES));
+  const isNdr = markers >= 2 || (markers >= 1 && text.length >= 150 && nonEmptyLines(lines()) >= 3);
   if (isNdr) return split('ndr', text, ndrBlockStart(text));
   // Header fields are counted only for what is not an NDR (an NDR quotes headers too, and wins).
-  const lines = text.split('\n', MAX_LINES);
-  const { headerLines, transport, firstHeader } = headerFields(lines);
+  const { headerLines, transport, firstHeader } = headerFields(lines());
   const isHeaders = (headerLines >= 3 && transport >= 1) || (headerLines >= 2 && transport >= 2);
-  return isHeaders ? split('headers', text, offsetOfLine(lines, firstHeader)) : null;
+  return isHeaders ? split('headers', text, offsetOfLine(lines(), firstHeader)) : null;
 }
 
 /** Lines that are known header fields, how many of them only a header block has, and where the first one is. */
