@@ -5,6 +5,7 @@ import { parseRequest } from '../../src/analyzers/intent';
 import type { SpfNode } from '../../src/analyzers/spf';
 import { auditChain, criticalPath, graphCallBudget, spfChain } from '../../src/bench/critical-path';
 import type { DomainAudit } from '../../src/diagnosis/domain';
+import { soakBaselineIndex } from '../../src/bench/bot-load';
 import { agreement } from '../../src/bench/ndr';
 import { benchOptions, benchUsage } from '../../src/bench/options';
 import { figure, meets, renderLatencySvg, renderMarkdown, summarize, withinNoise, type BenchReport, type Section } from '../../src/bench/report';
@@ -294,6 +295,13 @@ describe('the bench\'s inputs look like what a helpdesk pastes', () => {
       expect(parsed.window).not.toBeNull();
       expect(Date.parse(parsed.window!.end) - Date.parse(parsed.window!.start)).toBe(57 * 3600_000);
     }
+  });
+
+  it("the soak's leak baseline is the middle round, whatever number of rounds the time allowed", () => {
+    expect(soakBaselineIndex(10)).toBe(4);
+    expect(soakBaselineIndex(9)).toBe(4);
+    expect(soakBaselineIndex(3)).toBe(1);
+    expect(soakBaselineIndex(1)).toBe(0);
   });
 
   it('a soak conversation says five different things', () => {

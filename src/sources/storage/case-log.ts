@@ -64,37 +64,52 @@ export class TableCaseLog implements CaseLog {
 
 export class MemoryCaseLog implements CaseLog {
   /**
-   * Entries kept as UTF-8 JSON, as the Table keeps them: a caller that changes its object later does not change the
-   * record. In Buffers, outside the JavaScript heap: a busy bot appends a pasted NDR per turn, and as heap strings each
-   * would be copied by the garbage collector on its way to the old generation and marked there on every full collection.
-   * Cases in the order they were opened, so that the oldest go first when over the budget.
+   * Frozen copies, so that a caller that changes its object later does not change the record; not JSON: a question's
+   * text is one string, which the garbage collector copies once on its way to the old generation and then marks without
+   * reading, far less work than serialising every entry. Cases in the order they were opened, so that the oldest go
+   * first when over the budget.
    */
-  private readonly byCase = new Map<string, { entries: Buffer[]; bytes: number }>();
-  private keptBytes = 0;
+  private readonly byCase = new Map<string, { entries: CaseEntry[]; chars: number }>();
+  private keptChars = 0;
 
   /**
-   * Memory is the demo's and the tests' store, and a log only ever grows: past `maxBytes` (16 MB, about 7,000 pasted
-   * NDRs) the oldest cases are dropped whole, so a long-running process without storage stays bounded.
+   * Memory is the demo's and the tests' store, and a log only ever grows: past `maxChars` (16 M characters of text,
+   * about 7,000 pasted NDRs) the oldest cases are dropped whole, so a long-running process without storage stays bounded.
    */
-  constructor(private readonly maxBytes = 16_000_000) {}
+  constructor(private readonly maxChars = 16_000_000) {}
 
   async append(entry: CaseEntry): Promise<void> {
-    const json = Buffer.from(JSON.stringify(entry), 'utf8');
-    const kept = this.byCase.get(entry.caseId) ?? { entries: [], bytes: 0 };
-    kept.entries.push(json);
-    kept.bytes += json.length;
+    const chars = charsOf(entry);
+    const kept = this.byCase.get(entry.caseId) ?? { entries: [], chars: 0 };
+    kept.entries.push(frozenCopy(entry));
+    kept.chars += chars;
     this.byCase.set(entry.caseId, kept);
-    this.keptBytes += json.length;
+    this.keptChars += chars;
     for (const [caseId, oldest] of this.byCase) {
-      if (this.keptBytes <= this.maxBytes || caseId === entry.caseId) break;
+      if (this.keptChars <= this.maxChars || caseId === entry.caseId) break;
       this.byCase.delete(caseId);
-      this.keptBytes -= oldest.bytes;
+      this.keptChars -= oldest.chars;
     }
   }
 
   async entries(caseId: string): Promise<readonly CaseEntry[]> {
-    return (this.byCase.get(caseId)?.entries ?? []).map((json) => JSON.parse(json.toString('utf8')) as CaseEntry).sort((a, b) => a.at.localeCompare(b.at));
+    return [...(this.byCase.get(caseId)?.entries ?? [])].sort((a, b) => a.at.localeCompare(b.at));
   }
+}
+
+/** About the length of an entry's JSON: the characters of its keys and strings (an entry is plain data). */
+function charsOf(value: unknown): number {
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value !== 'object' || value === null) return 8;
+  let chars = 2;
+  for (const key in value) chars += key.length + 4 + charsOf((value as Record<string, unknown>)[key]);
+  return chars;
+}
+
+/** A frozen copy, down to the records an entry holds (who, and an action's refs), which hold only strings. */
+function frozenCopy(entry: CaseEntry): CaseEntry {
+  const who = Object.freeze({ ...entry.who });
+  return Object.freeze(entry.kind === 'action' ? { ...entry, who, refs: Object.freeze({ ...entry.refs }) } : { ...entry, who });
 }
 
 export interface CaseLogStore {
