@@ -1,7 +1,7 @@
 import { parseRequest } from '../analyzers/intent';
 import { newCaseId, opensCase, withEvidence } from '../evidence/answer';
 import { emptyRequest, isSmallTalk, type ParsedRequest } from '../model/intent';
-import { textReply, withPeople, type Reply } from '../model/reply';
+import { textReply, withPasteReading, type Reply } from '../model/reply';
 import { recordTurn } from '../ops/telemetry';
 import { HANDLERS } from './handlers';
 import type { Services } from './services';
@@ -67,8 +67,8 @@ export async function respond(turn: TurnInput, memory: ConversationMemory, servi
     recordTurn(request.intent, performance.now() - started, 'error');
     reply = textReply('Sorry, something went wrong while answering that. The error was logged; please try again.');
   }
-  // A pasted NDR's people, as its analyzer read them (the parser leaves them to it).
-  const understood = reply.kind === 'card' && reply.found ? withPeople(request, reply.found) : request;
+  // A pasted NDR's people and codes, as its analyzer read them (the parser leaves them to it).
+  const understood = reply.kind === 'card' && reply.found ? withPasteReading(request, reply.found) : request;
   // The first real question opens the conversation's case; "Copy for ticket" and the case log hang off it.
   const caseId = memory.caseId ?? (opensCase(understood) ? newCaseId(turn.now) : null);
   reply = await withEvidence({ request: understood, reply, turn, caseId }, services);

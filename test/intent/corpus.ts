@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseRequest } from '../../src/analyzers/intent';
+import { understandMessage } from '../../src/assistant/understand';
 import type { ParsedRequest } from '../../src/model/intent';
 
 /** The clock both example sets are written against. */
@@ -28,8 +28,9 @@ export function readExamples(path: string): Example[] {
 
 export function parseExample(example: Example): ParsedRequest {
   const context = { now: NOW, timeZone: TIME_ZONE };
-  const previous = example.previous === undefined ? undefined : parseRequest(example.previous, context);
-  return parseRequest(example.text, { ...context, previous });
+  // As the assistant understands them: a pasted NDR's people and codes are its analyzer's reading.
+  const previous = example.previous === undefined ? undefined : understandMessage(example.previous, context);
+  return understandMessage(example.text, { ...context, previous });
 }
 
 /** The fields where the parse differs from the example, as "field: expected … got …" lines; empty when it matches. */

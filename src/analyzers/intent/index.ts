@@ -1,7 +1,7 @@
 import { emptyRequest, INTENT_KINDS, type Direction, type IntentKind, type ParsedRequest, type Symptom } from '../../model/intent';
 import { completeFromPrevious } from './follow-up';
 import { MAX_PARSE_CHARS, toPlainText } from './normalize';
-import { detectPaste, type Paste, type PasteKind } from './paste';
+import { detectPaste, type Paste } from './paste';
 import { assignRoles, isMessageIdContext, wordsOf, type AddressRole } from './roles';
 import { readSignals, type Signals } from './signals';
 import { defaultTraceWindow, parseWindow, traceLimits } from './time';
@@ -76,20 +76,19 @@ export function read(text: string, context: ParseContext): Reading {
   const namedDomains = unique(valuesOf(tokens, (token) => (token.kind === 'domain' ? token.domain : undefined)));
   const ips = unique(valuesOf(tokens, (token) => (token.kind === 'ip' ? token.ip : undefined)));
   const quarantineId = findQuarantineId(question);
-  let codes = unique(valuesOf(tokens, codeOf));
+  const codes = unique(valuesOf(tokens, codeOf));
   const replyCodes = unique(valuesOf(tokens, (token) => (token.kind === 'number' && /^[245]\d\d$/.test(token.word) ? token.word : undefined)));
 
   const { intent, explicit } = mentionOnly ? { intent: 'help' as const, explicit: true } : classify(paste, signals, {
     emails, messageId, namedDomains, ips, codes, replyCodes, quarantineId, contentWords: signals.contentWords, empty: question.trim().length === 0,
   });
 
-  // Roles come from the question; for a pasted header block, from its own From:/To: lines. Who a pasted NDR is about
-  // is the NDR analyzer's to read (its answer reports them, see Reply.found): it reads the block anyway, and better.
+  // Roles come from the question; for a pasted header block, from its own From:/To: lines. Who a pasted NDR is about,
+  // and its status codes, are the NDR analyzer's to read (its answer reports them, see Reply.found): it reads the
+  // block anyway, and better.
   let roles: AddressRole[] = [];
   const defaultRole = signals.symptom === 'junk' || (intent === 'quarantine_list' && signals.inbound) ? 'sender' : 'recipient';
-  if (paste?.kind === 'ndr') {
-    codes = unique([...codes, ...statusCodesOf(paste)]).slice(0, 10);
-  } else if (paste) {
+  if (paste?.kind === 'headers') {
     const blockText = linesWorthReading(paste).join('\n');
     const blockTokens = tokenize(blockText, 4000);
     roles = assignRoles(blockTokens, wordsOf(blockTokens), 'recipient', blockText);
@@ -254,68 +253,22 @@ function capQuestion(question: string): string {
 }
 
 const ADDRESS_LINE = /^(?:from|to|cc|sender|return-path|reply-to|delivered-to|x-original-to|original-recipient|final-recipient|x-ms-exchange-organization-originalsender)\s*:/i;
-const NDR_DETAIL_LINE = /status:|diagnostic|remote server|returned|said:|response/i;
 /** How much of a pasted block is read: its first lines, up to a total length of the lines kept; each line cut. */
 const READ_LINES = 3000;
 const READ_CHARS = 8000;
 const READ_LINE_CHARS = 600;
 
-/**
- * The lines of a pasted block worth reading: header fields for headers (who it is from and to); for an NDR also its
- * opening lines ("Your message to bob@… couldn't be delivered: 550 5.1.10") and its DSN fields (where its codes are).
- */
-function worthReading(kind: PasteKind, line: string, index: number): boolean {
-  return (kind === 'ndr' && index < 40) || ADDRESS_LINE.test(line) || (kind === 'ndr' && NDR_DETAIL_LINE.test(line));
-}
-
+/** The lines of a pasted header block worth reading for its people: the address fields (who it is from and to). */
 function linesWorthReading(paste: Paste): string[] {
   const lines = paste.block.split('\n', READ_LINES);
   const picked: string[] = [];
   let size = 0;
   for (let i = 0; i < lines.length && size < READ_CHARS; i += 1) {
     const line = lines[i];
-    if (worthReading(paste.kind, line, i)) {
-      picked.push(cutLine(line));
+    if (ADDRESS_LINE.test(line)) {
+      picked.push(line.length > READ_LINE_CHARS ? line.slice(0, READ_LINE_CHARS) : line);
       size += line.length;
     }
-  }
-  return picked;
-}
-
-const cutLine = (line: string): string => (line.length > READ_LINE_CHARS ? line.slice(0, READ_LINE_CHARS) : line);
-
-/** A token never spans lines, so only the lines with something like "5.1.10" in them need tokenising for codes. */
-const CODE_LIKE = /[245]\.\d{1,3}\.\d/;
-const CODE_LIKE_ANYWHERE = new RegExp(CODE_LIKE.source, 'g');
-
-function statusCodesOf(paste: Paste): string[] {
-  const lines = paste.block.length < READ_CHARS ? codeLinesWorthReading(paste) : linesWorthReading(paste).filter((line) => CODE_LIKE.test(line));
-  return valuesOf(tokenize(lines.join('\n'), 4000), codeOf);
-}
-
-/**
- * `linesWorthReading(paste)` with CODE_LIKE in them, for a block shorter than READ_CHARS (its kept lines cannot add up
- * to the limit): found from the codes' positions, one search of the block, instead of tests on each of its lines.
- */
-function codeLinesWorthReading(paste: Paste): string[] {
-  const { block, kind } = paste;
-  const picked: string[] = [];
-  let index = 0;
-  let start = 0;
-  CODE_LIKE_ANYWHERE.lastIndex = 0;
-  for (let code = CODE_LIKE_ANYWHERE.exec(block); code !== null; code = CODE_LIKE_ANYWHERE.exec(block)) {
-    // Line `index` starts at `start`: move on to the code's line.
-    for (let newline = block.indexOf('\n', start); newline >= 0 && newline < code.index; newline = block.indexOf('\n', start)) {
-      start = newline + 1;
-      index += 1;
-    }
-    if (index >= READ_LINES) break;
-    const newline = block.indexOf('\n', start);
-    const end = newline < 0 ? block.length : newline;
-    const line = block.slice(start, end);
-    const read = cutLine(line);
-    if (worthReading(kind, line, index) && CODE_LIKE.test(read)) picked.push(read);
-    CODE_LIKE_ANYWHERE.lastIndex = end;
   }
   return picked;
 }

@@ -1,13 +1,14 @@
 import { analyzeNdr, explainResult, WHO_ACTS_LABEL, type Explanation, type NdrReport, type NdrResult } from '../../analyzers/ndr';
 import { escapeCardText } from '../../cards/escape';
 import { renderCard } from '../../cards/render';
-import { cardReply, textReply, type PeopleFound, type Reply } from '../../model/reply';
+import { cardReply, textReply, type PasteReading, type Reply } from '../../model/reply';
 import type { Handler } from '../handler';
 
 /** Recipients shown on one card; the rest are counted, so a 500-recipient NDR still fits Teams' 28 KB. */
 const MAX_CARD_RECIPIENTS = 10;
-/** A follow-up names a few people at most; a 500-recipient NDR must not put them all into conversation state. */
+/** A follow-up names a few people and codes at most; a 500-recipient NDR must not put them all into conversation state. */
 const MAX_REMEMBERED_RECIPIENTS = 10;
+const MAX_REMEMBERED_CODES = 10;
 
 const ACTION_LABEL: Record<string, string> = { failed: 'Failed', delayed: 'Delayed (still retrying)', delivered: 'Delivered', relayed: 'Relayed', expanded: 'Expanded' };
 
@@ -66,23 +67,28 @@ export function ndrReply(report: NdrReport): Reply {
     recipients: shown.map((result, index) => recipientView(result, index, result === main ? report.explanation : explainResult(result))),
     more: report.results.length > shown.length ? `…and ${report.results.length - shown.length} more recipients (see the plain-text answer or the CLI).` : '',
   };
-  return cardReply(renderCard('ndr', data), ndrText(report), report, peopleOf(report));
+  return cardReply(renderCard('ndr', data), ndrText(report), report, readingOf(report));
 }
 
-/** Who a pasted NDR is about, as the analyzer reads it; null when the text is not an NDR. */
-export function peopleInNdr(text: string): PeopleFound | null {
+/** Who a pasted NDR is about and its codes, as the analyzer reads them; null when the text is not an NDR. */
+export function readNdrPaste(text: string): PasteReading | null {
   const report = analyzeNdr(text);
-  return report.kind === 'ndr' ? peopleOf(report) : null;
+  return report.kind === 'ndr' ? readingOf(report) : null;
 }
 
-/** The people a follow-up ("trace it", "check their domain") is about: the original sender and the recipients. */
-function peopleOf(report: Extract<NdrReport, { kind: 'ndr' }>): PeopleFound {
+/**
+ * What a follow-up ("trace it", "check their domain", "what does that code mean?") is about: the original sender, the
+ * recipients and their status codes.
+ */
+function readingOf(report: Extract<NdrReport, { kind: 'ndr' }>): PasteReading {
   const recipients = new Set<string>();
+  const codes = new Set<string>();
   for (const result of report.results) {
-    if (recipients.size === MAX_REMEMBERED_RECIPIENTS) break;
-    if (result.recipient) recipients.add(result.recipient);
+    if (result.recipient && recipients.size < MAX_REMEMBERED_RECIPIENTS) recipients.add(result.recipient);
+    if (result.status && codes.size < MAX_REMEMBERED_CODES) codes.add(result.status);
+    if (recipients.size === MAX_REMEMBERED_RECIPIENTS && codes.size === MAX_REMEMBERED_CODES) break;
   }
-  return { senders: report.sender ? [report.sender] : [], recipients: [...recipients] };
+  return { senders: report.sender ? [report.sender] : [], recipients: [...recipients], codes: [...codes] };
 }
 
 /** The pasted text, or (until the intent parser fills `pasted`) the whole message and its attachments. */

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { parseRequest, type ParseContext } from '../../analyzers/intent';
-import { peopleInNdr } from '../../assistant/handlers/ndr';
-import type { ParsedRequest } from '../../model/intent';
-import { withPeople } from '../../model/reply';
+import { understandMessage } from '../../assistant/understand';
 import { CliError, printJson } from '../io';
 
 interface IntentOptions {
@@ -13,7 +10,7 @@ interface IntentOptions {
 
 /**
  * `mailflow-doctor intent [--now ISO] [--tz IANA] [--previous TEXT] TEXT…`: what the bot understands from a message,
- * as JSON (the ParsedRequest contract), a pasted NDR's people included. `--previous` resolves a follow-up against an
+ * as JSON (the ParsedRequest contract), a pasted NDR's people and codes included. `--previous` resolves a follow-up against an
  * earlier question.
  */
 export function registerIntent(program: Command): void {
@@ -30,16 +27,9 @@ export function registerIntent(program: Command): void {
       const timeZone = options.tz ?? 'UTC';
       if (!isTimeZone(timeZone)) throw new CliError(`--tz must be an IANA time zone such as Europe/Berlin, got "${timeZone}"`);
       const context = { now, timeZone };
-      const previous = options.previous === undefined ? undefined : understood(options.previous, context);
-      printJson(understood(words.join(' '), { ...context, previous }));
+      const previous = options.previous === undefined ? undefined : understandMessage(options.previous, context);
+      printJson(understandMessage(words.join(' '), { ...context, previous }));
     });
-}
-
-/** As the bot understands a message: a pasted NDR's people are the ones its analyzer reads (the parser leaves them). */
-function understood(text: string, context: ParseContext): ParsedRequest {
-  const request = parseRequest(text, context);
-  const found = request.intent === 'ndr' && request.pasted ? peopleInNdr(request.pasted) : null;
-  return found ? withPeople(request, found) : request;
 }
 
 function isTimeZone(zone: string): boolean {
