@@ -118,7 +118,10 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
         ? await readTextAttachments(attachments, options.attachments)
         : undefined;
       const turn = turnInputOf(context.activity, services.now(), files, outboxOf(context));
-      return respond(turn, state.conversation.memory ?? {}, services);
+      const answer = await respond(turn, state.conversation.memory ?? {}, services);
+      // Only what is sent and kept: the parse and the analysis behind the card are garbage from here on, not carried
+      // through the round trips to the Bot Connector (a busy bot has many turns there at once).
+      return { memory: answer.memory, activities: answer.replies.map(activityOf) };
     })();
     // Most answers are ready in milliseconds, and a typing indicator before them is one more round trip to the Bot
     // Connector per turn for a dot animation nobody sees. It is sent only once the answer has kept the person waiting.
@@ -135,12 +138,12 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
       });
       placeholderId = placeholder?.id;
     }
-    const answer = await answering;
-    state.conversation.memory = answer.memory;
-    const [head, ...rest] = answer.replies;
-    if (placeholderId && head) await context.updateActivity({ ...activityOf(head), id: placeholderId });
-    else if (head) await context.sendActivity(activityOf(head));
-    for (const reply of rest) await context.sendActivity(activityOf(reply));
+    const { memory, activities } = await answering;
+    state.conversation.memory = memory;
+    const [head, ...rest] = activities;
+    if (placeholderId && head) await context.updateActivity({ ...head, id: placeholderId });
+    else if (head) await context.sendActivity(head);
+    for (const activity of rest) await context.sendActivity(activity);
   });
 
   app.error(async (context, error) => {

@@ -69,7 +69,8 @@ export function read(text: string, context: ParseContext): Reading {
   const question = capQuestion(paste ? paste.question : plain);
   const tokens = tokenize(question);
   const words = wordsOf(tokens);
-  const signals = readSignals(words);
+  // A paste's intent is its kind, whatever the words around it say (classify), and nothing else reads a paste's signals.
+  const signals = paste ? NO_SIGNALS : readSignals(words);
 
   const emails = valuesOf(tokens, (token, i) => (token.kind === 'email' && !isMessageId(tokens, words, i) ? token.address : undefined));
   const messageId = findMessageId(tokens, words);
@@ -123,6 +124,9 @@ export function read(text: string, context: ParseContext): Reading {
   const shiftDays = window || timeWords === null ? null : relativeShift(timeWords);
   return { request, explicit, signals, roles, namedDomains, windowNamed: window !== null, shiftDays };
 }
+
+/** The signals of a message without words. */
+const NO_SIGNALS = readSignals([]);
 
 /** What `pick` finds in each token, in order (a loop: flatMap would allocate an array per token). */
 function valuesOf<T>(tokens: readonly Token[], pick: (token: Token, i: number) => T | undefined): T[] {
