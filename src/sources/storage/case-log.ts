@@ -64,10 +64,11 @@ export class TableCaseLog implements CaseLog {
 
 export class MemoryCaseLog implements CaseLog {
   /**
-   * Frozen copies, so that a caller that changes its object later does not change the record; not JSON: a question's
-   * text is one string, which the garbage collector copies once on its way to the old generation and then marks without
-   * reading, far less work than serialising every entry. Cases in the order they were opened, so that the oldest go
-   * first when over the budget.
+   * Copies, so that a caller that changes its object later does not change the record, and copies again on the way out,
+   * so that a reader cannot either; not JSON: a question's text is one string, which the garbage collector copies once
+   * on its way to the old generation and then marks without reading, far less work than serialising every entry. Not
+   * frozen: Object.freeze goes through the runtime, 0.3 µs an object, four times an answer. Cases in the order they were
+   * opened, so that the oldest go first when over the budget.
    */
   private readonly byCase = new Map<string, { entries: CaseEntry[]; chars: number }>();
   private keptChars = 0;
@@ -81,7 +82,7 @@ export class MemoryCaseLog implements CaseLog {
   async append(entry: CaseEntry): Promise<void> {
     const chars = charsOf(entry);
     const kept = this.byCase.get(entry.caseId) ?? { entries: [], chars: 0 };
-    kept.entries.push(frozenCopy(entry));
+    kept.entries.push(copyOf(entry));
     kept.chars += chars;
     this.byCase.set(entry.caseId, kept);
     this.keptChars += chars;
@@ -93,7 +94,7 @@ export class MemoryCaseLog implements CaseLog {
   }
 
   async entries(caseId: string): Promise<readonly CaseEntry[]> {
-    return [...(this.byCase.get(caseId)?.entries ?? [])].sort((a, b) => a.at.localeCompare(b.at));
+    return (this.byCase.get(caseId)?.entries ?? []).map(copyOf).sort((a, b) => a.at.localeCompare(b.at));
   }
 }
 
@@ -106,10 +107,10 @@ function charsOf(value: unknown): number {
   return chars;
 }
 
-/** A frozen copy, down to the records an entry holds (who, and an action's refs), which hold only strings. */
-function frozenCopy(entry: CaseEntry): CaseEntry {
-  const who = Object.freeze({ ...entry.who });
-  return Object.freeze(entry.kind === 'action' ? { ...entry, who, refs: Object.freeze({ ...entry.refs }) } : { ...entry, who });
+/** A copy, down to the records an entry holds (who, and an action's refs), which hold only strings. */
+function copyOf(entry: CaseEntry): CaseEntry {
+  const who = { ...entry.who };
+  return entry.kind === 'action' ? { ...entry, who, refs: { ...entry.refs } } : { ...entry, who };
 }
 
 export interface CaseLogStore {
