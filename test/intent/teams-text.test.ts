@@ -64,6 +64,13 @@ describe('what Teams and Outlook put around a question', () => {
     expect(understandMessage(`is 5.7.1 the same thing?\n${short}`, context).codes).toEqual(['5.7.1', '5.1.10']);
   });
 
+  it('keeps at most ten of a pasted NDR’s recipients and ten of its codes, however many it reports', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `user${i}@fabrikam.com\nRemote Server returned '550 5.${1 + (i % 7)}.${i + 1} rejected'`);
+    const understood = understandMessage(`Delivery has failed to these recipients or groups:\n${rows.join('\n')}`, context);
+    expect(understood.recipients).toEqual(Array.from({ length: 10 }, (_, i) => `user${i}@fabrikam.com`));
+    expect(understood.codes).toEqual(Array.from({ length: 10 }, (_, i) => `5.${1 + (i % 7)}.${i + 1}`));
+  });
+
   it('keeps a pasted header block whole, from its first header line', () => {
     const headers = 'Received: from a.example.net by b.example.net; Mon, 16 Nov 2026 08:00:00 +0000\nAuthentication-Results: spf=pass\nFrom: x@example.net\nTo: y@contoso.com';
     const request = ask(`why was this late?\n${headers}`);

@@ -6,9 +6,8 @@ import type { Handler } from '../handler';
 
 /** Recipients shown on one card; the rest are counted, so a 500-recipient NDR still fits Teams' 28 KB. */
 const MAX_CARD_RECIPIENTS = 10;
-/** A follow-up names a few people and codes at most; a 500-recipient NDR must not put them all into conversation state. */
+/** A follow-up names a few people at most; a 500-recipient NDR must not put them all into conversation state. */
 const MAX_REMEMBERED_RECIPIENTS = 10;
-const MAX_REMEMBERED_CODES = 10;
 
 const ACTION_LABEL: Record<string, string> = { failed: 'Failed', delayed: 'Delayed (still retrying)', delivered: 'Delivered', relayed: 'Relayed', expanded: 'Expanded' };
 
@@ -78,15 +77,15 @@ export function readNdrPaste(text: string): PasteReading | null {
 
 /**
  * What a follow-up ("trace it", "check their domain", "what does that code mean?") is about: the original sender, the
- * recipients and their status codes.
+ * recipients and their status codes (the distinct ones; the request keeps as many as it keeps of any codes, see
+ * withPasteReading).
  */
 function readingOf(report: Extract<NdrReport, { kind: 'ndr' }>): PasteReading {
   const recipients = new Set<string>();
   const codes = new Set<string>();
   for (const result of report.results) {
     if (result.recipient && recipients.size < MAX_REMEMBERED_RECIPIENTS) recipients.add(result.recipient);
-    if (result.status && codes.size < MAX_REMEMBERED_CODES) codes.add(result.status);
-    if (recipients.size === MAX_REMEMBERED_RECIPIENTS && codes.size === MAX_REMEMBERED_CODES) break;
+    if (result.status) codes.add(result.status);
   }
   return { senders: report.sender ? [report.sender] : [], recipients: [...recipients], codes: [...codes] };
 }
