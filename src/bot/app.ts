@@ -16,6 +16,7 @@ import { actorOf, conversationOf, isAddressedToBot, turnInputOf } from './activi
 import { readTextAttachments, type AttachmentReaderOptions } from './attachments';
 import { outboxOf } from './outbox';
 import { settledWithin } from '../ops/deadline';
+import { startsTogether } from '../ops/together';
 
 /** How long an answer may take before the person sees "typing…" (Teams shows it for about 3 s, or until a message). */
 const TYPING_AFTER_MS = 250;
@@ -106,11 +107,15 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
     await context.sendActivity('OK, I did not save the export. The button still works if you change your mind.');
   });
 
+  // Questions read in the same turn of the event loop are answered back to back, while the assistant's code is in the
+  // CPU's caches (src/ops/together.ts).
+  const together = startsTogether();
+
   // The catch-all message route must be registered last: teams-ai runs the first route that matches.
   app.activity(ActivityTypes.Message, async (context, state) => {
     if (!isAddressedToBot(context.activity)) return;
     if (!context.activity.text?.trim() && !context.activity.attachments?.length) return;
-    const answering = (async () => {
+    const answering = together(async () => {
       // Files are read only for a tenant the bot serves: a stranger's is refused in respond(), and nothing is downloaded
       // on its behalf first. A message without files (most) skips both.
       const { attachments } = context.activity;
@@ -122,7 +127,7 @@ export function createBotApp(options: BotOptions): Application<BotTurnState> {
       // Only what is sent and kept: the parse and the analysis behind the card are garbage from here on, not carried
       // through the round trips to the Bot Connector (a busy bot has many turns there at once).
       return { memory: answer.memory, activities: answer.replies.map(activityOf) };
-    })();
+    });
     // Most answers are ready in milliseconds, and a typing indicator before them is one more round trip to the Bot
     // Connector per turn for a dot animation nobody sees. It is sent only once the answer has kept the person waiting.
     const typingAfterMs = Math.min(TYPING_AFTER_MS, placeholderAfterMs);
