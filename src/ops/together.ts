@@ -8,8 +8,9 @@ export type StartTogether = <T>(work: () => Promise<T>) => Promise<T>;
  * Why: a busy bot reads several requests in one poll phase (about five, with 16 conversations in flight), and the
  * framework's work for each (body, token, state) ran between one answer and the next, pushing the assistant's code and
  * tables out of the CPU's caches. respond() on a pasted NDR takes about 0.1 ms in a loop and about three times that
- * with every cache level cold (the bench's section 6 measures both), and it cost twice to three times the loop's in the
- * bot. Answers started back to back find their code still there. A lone request waits one hop of the loop.
+ * with every cache level cold (the bench's section 6 measures both); in the bot, before this, it cost two to three
+ * times the loop's figure. Answers started back to back find their code still there. A lone request waits one hop of
+ * the loop.
  */
 export function startsTogether(): StartTogether {
   let batch: Promise<void> | undefined;
