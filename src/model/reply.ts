@@ -21,7 +21,10 @@ export interface PasteReading {
   readonly codes: readonly string[];
 }
 
-/** At most this many codes once a paste's are added: an NDR to 500 recipients would otherwise put all its codes in the request and the conversation's memory. */
+/**
+ * At most this many codes once a paste's are added: an NDR to 500 recipients would otherwise put all its codes in the
+ * request and the conversation's memory.
+ */
 const MAX_REQUEST_CODES = 10;
 
 /** The request with what an analyzer read in its paste: its people, and its codes after any the question named. */
